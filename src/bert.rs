@@ -1,0 +1,99 @@
+//! Shared plumbing for the two BERT models: loading config, tokenizer and weights from a local
+//! folder, sha256 of weight files, and length-sorted batching with dynamic padding.
+
+use crate::error::{Error, Result};
+use rust_bert::bert::BertConfig;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use tch::{Device, Kind, Tensor};
+use tokenizers::{Encoding, Tokenizer, TruncationParams};
+
+/// Longest input in word pieces; longer units are truncated (news sentences rarely reach it).
+pub const MAX_TOKENS: usize = 256;
+
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = std::fs::File::open(path).map_err(|e| Error::model(path, e))?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(|e| Error::model(path, e))?;
+    Ok(format!("{:x}", h.finalize()))
+}
+
+fn need(dir: &Path, name: &str) -> Result<std::path::PathBuf> {
+    let p = dir.join(name);
+    if p.is_file() {
+        Ok(p)
+    } else {
+        Err(Error::model(&p, "missing; run scripts/setup.sh to fetch the models"))
+    }
+}
+
+pub fn load_config(dir: &Path) -> Result<BertConfig> {
+    let p = need(dir, "config.json")?;
+    let f = std::fs::File::open(&p).map_err(|e| Error::model(&p, e))?;
+    serde_json::from_reader(std::io::BufReader::new(f)).map_err(|e| Error::model(&p, format!("bad config: {e}")))
+}
+
+/// The tokenizer with dynamic padding (we pad per batch) and truncation at [`MAX_TOKENS`].
+pub fn load_tokenizer(dir: &Path) -> Result<Tokenizer> {
+    let p = need(dir, "tokenizer.json")?;
+    let mut t = Tokenizer::from_file(&p).map_err(|e| Error::model(&p, e))?;
+    t.with_padding(None);
+    t.with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
+        .map_err(|e| Error::model(&p, e))?;
+    Ok(t)
+}
+
+/// Load safetensors weights into a var store whose variables are already declared.
+pub fn load_weights(vs: &mut tch::nn::VarStore, dir: &Path) -> Result<(std::path::PathBuf, String)> {
+    let p = need(dir, "model.safetensors")?;
+    vs.load(&p).map_err(|e| Error::model(&p, format!("cannot load weights: {e}")))?;
+    vs.freeze();
+    let sha = sha256_file(&p)?;
+    Ok((p, sha))
+}
+
+/// Tokenise in parallel (the tokenizers crate uses rayon internally).
+pub fn encode_all(tokenizer: &Tokenizer, texts: &[&str]) -> Result<Vec<Encoding>> {
+    tokenizer
+        .encode_batch(texts.to_vec(), true)
+        .map_err(|e| Error::Predict { article: String::new(), message: format!("tokenizer: {e}") })
+}
+
+/// Indices grouped into batches of similar length: padding waste is what makes CPU inference slow.
+pub fn sorted_batches(lengths: &[usize], batch_size: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lengths.len()).collect();
+    order.sort_by_key(|&i| (lengths[i], i));
+    order.chunks(batch_size.max(1)).map(<[usize]>::to_vec).collect()
+}
+
+/// `[batch, longest]` id and mask tensors for the given encodings, padded with 0.
+pub fn batch_tensors(encodings: &[&Encoding]) -> (Tensor, Tensor) {
+    let width = encodings.iter().map(|e| e.len()).max().unwrap_or(0);
+    let mut ids = vec![0i64; encodings.len() * width];
+    let mut mask = vec![0i64; encodings.len() * width];
+    for (r, e) in encodings.iter().enumerate() {
+        for (c, (&id, &m)) in e.get_ids().iter().zip(e.get_attention_mask()).enumerate() {
+            ids[r * width + c] = id as i64;
+            mask[r * width + c] = m as i64;
+        }
+    }
+    let shape = [encodings.len() as i64, width as i64];
+    (Tensor::from_slice(&ids).view(shape).to(Device::Cpu), Tensor::from_slice(&mask).view(shape).to_kind(Kind::Int64))
+}
+
+pub fn to_vec_f32(t: &Tensor) -> Result<Vec<f32>> {
+    Vec::<f32>::try_from(t.to_kind(Kind::Float).flatten(0, -1).contiguous())
+        .map_err(|e| Error::Predict { article: String::new(), message: format!("tensor copy: {e}") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_batches_group_by_length_and_cover_every_index() {
+        let b = sorted_batches(&[5, 1, 9, 1, 3], 2);
+        assert_eq!(b, vec![vec![1, 3], vec![4, 0], vec![2]]);
+        assert_eq!(sorted_batches(&[], 4).len(), 0);
+    }
+}

@@ -1,0 +1,221 @@
+//! Labelled data in the project's format (training corpus and eval set alike):
+//! `DIR/articles/<id>.txt` and `DIR/sentences.csv` (article_id,start,end,label,text).
+//! Loading checks every row against the annotation contract and names offending rows.
+
+use crate::bert::sha256_file;
+use crate::error::{Error, Result};
+use crate::label::Label;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct LabelledUnit {
+    pub article_id: String,
+    pub start: usize,
+    pub end: usize,
+    pub label: Label,
+    pub text: String,
+    /// 1-based line in sentences.csv
+    pub line: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileDigest {
+    pub path: PathBuf,
+    pub sha256: String,
+}
+
+#[derive(Debug)]
+pub struct LabelledSet {
+    pub dir: PathBuf,
+    pub articles: BTreeMap<String, String>,
+    pub units: Vec<LabelledUnit>,
+    pub files: Vec<FileDigest>,
+}
+
+#[derive(Deserialize)]
+struct Row {
+    article_id: String,
+    start: String,
+    end: String,
+    label: String,
+    text: String,
+}
+
+impl LabelledSet {
+    /// Load and validate; every problem found is returned, each with file and line.
+    pub fn load(dir: &Path) -> std::result::Result<LabelledSet, Vec<Error>> {
+        let mut errors = Vec::new();
+        let sentences = dir.join("sentences.csv");
+        let articles_dir = dir.join("articles");
+        let mut articles = BTreeMap::new();
+        let mut files = Vec::new();
+        match std::fs::read_dir(&articles_dir) {
+            Ok(rd) => {
+                let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "txt")).collect();
+                paths.sort();
+                for p in paths {
+                    match std::fs::read_to_string(&p) {
+                        Ok(t) => {
+                            let id = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+                            articles.insert(id, t);
+                        }
+                        Err(e) => errors.push(Error::data(&p, None, format!("cannot read article: {e}"))),
+                    }
+                }
+            }
+            Err(e) => errors.push(Error::data(&articles_dir, None, format!("cannot read articles folder: {e}"))),
+        }
+        let mut units = Vec::new();
+        match csv::Reader::from_path(&sentences) {
+            Err(e) => errors.push(Error::data(&sentences, None, format!("cannot read: {e}"))),
+            Ok(mut rdr) => {
+                let headers = rdr.headers().cloned().unwrap_or_default();
+                for rec in rdr.records() {
+                    let line = rec.as_ref().map_or_else(|e| e.position().map(|p| p.line()), |r| r.position().map(|p| p.line()));
+                    let row = rec.and_then(|r| r.deserialize::<Row>(Some(&headers)));
+                    match row {
+                        Err(e) => errors.push(Error::data(&sentences, line, format!("malformed row: {e}"))),
+                        Ok(row) => match check_row(row, &articles) {
+                            Ok(mut u) => {
+                                u.line = line.unwrap_or(0);
+                                units.push(u);
+                            }
+                            Err(msg) => errors.push(Error::data(&sentences, line, msg)),
+                        },
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            for p in [sentences.clone()] {
+                match sha256_file(&p) {
+                    Ok(sha) => files.push(FileDigest { path: p, sha256: sha }),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(LabelledSet { dir: dir.to_path_buf(), articles, units, files })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn counts(&self) -> [usize; 3] {
+        let mut c = [0; 3];
+        for u in &self.units {
+            c[u.label.index()] += 1;
+        }
+        c
+    }
+}
+
+fn check_row(row: Row, articles: &BTreeMap<String, String>) -> std::result::Result<LabelledUnit, String> {
+    let ctx = |m: String| format!("article {:?}, unit {:?}: {m}", row.article_id, short(&row.text));
+    let label: Label = row.label.parse().map_err(|e: String| ctx(e))?;
+    let start: usize = row.start.trim().parse().map_err(|_| ctx(format!("start {:?} is not a byte offset", row.start)))?;
+    let end: usize = row.end.trim().parse().map_err(|_| ctx(format!("end {:?} is not a byte offset", row.end)))?;
+    let text = articles.get(&row.article_id).ok_or_else(|| ctx("no such article in articles/".into()))?;
+    let slice = text.get(start..end).ok_or_else(|| ctx(format!("offsets {start}..{end} are outside the article or not on character boundaries")))?;
+    if slice != row.text {
+        return Err(ctx(format!("offsets {start}..{end} slice {:?}, not the row's text", short(slice))));
+    }
+    Ok(LabelledUnit { article_id: row.article_id.clone(), start, end, label, text: row.text, line: 0 })
+}
+
+fn short(s: &str) -> String {
+    let t: String = s.chars().take(60).collect();
+    if t.len() < s.len() { format!("{t}…") } else { t }
+}
+
+/// Lower-case word tokens with punctuation and quote styles folded away.
+pub fn normalise(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// A training unit that repeats an eval unit: exact after normalisation, or with high token overlap.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overlap {
+    pub train_article: String,
+    pub train_line: u64,
+    pub train_text: String,
+    pub eval_article: String,
+    pub eval_text: String,
+    pub jaccard: f64,
+}
+
+/// Pairs of (train, eval) units that are the same sentence, allowing small edits: Jaccard
+/// similarity of word sets at or above `threshold`, for units of at least 6 words.
+pub fn overlaps(train: &[LabelledUnit], eval: &[LabelledUnit], threshold: f64) -> Vec<Overlap> {
+    let eval_sets: Vec<(HashSet<String>, String, &LabelledUnit)> =
+        eval.iter().map(|u| { let t = normalise(&u.text); (t.iter().cloned().collect(), t.join(" "), u) }).collect();
+    let mut out = Vec::new();
+    for t in train {
+        let tokens = normalise(&t.text);
+        let joined = tokens.join(" ");
+        let set: HashSet<String> = tokens.into_iter().collect();
+        for (es, ej, e) in &eval_sets {
+            let exact = !joined.is_empty() && joined == *ej;
+            let inter = set.intersection(es).count();
+            let union = set.union(es).count();
+            let jac = if union == 0 { 0.0 } else { inter as f64 / union as f64 };
+            if exact || (set.len().min(es.len()) >= 6 && jac >= threshold) {
+                out.push(Overlap { train_article: t.article_id.clone(), train_line: t.line, train_text: t.text.clone(), eval_article: e.article_id.clone(), eval_text: e.text.clone(), jaccard: jac });
+            }
+        }
+    }
+    out
+}
+
+pub fn load_or_report(dir: &Path) -> Result<LabelledSet> {
+    LabelledSet::load(dir).map_err(|errs| {
+        let n = errs.len();
+        let list: Vec<String> = errs.iter().take(20).map(|e| format!("  {e}")).collect();
+        Error::data(dir, None, format!("{n} problem(s) in labelled data:\n{}{}", list.join("\n"), if n > 20 { "\n  …" } else { "" }))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(id: &str, text: &str) -> LabelledUnit {
+        LabelledUnit { article_id: id.into(), start: 0, end: text.len(), label: Label::Other, text: text.into(), line: 2 }
+    }
+
+    #[test]
+    fn overlap_finds_copies_and_near_copies_but_not_shared_topics() {
+        let eval = [unit("e1", "Inspectors found that social workers know their children very well.")];
+        let train = [
+            unit("t1", "inspectors found that social workers know their children very well"),
+            unit("t2", "Inspectors found that the social workers know their children very well indeed."),
+            unit("t3", "Social workers were praised by inspectors for strong relationships with families."),
+        ];
+        let o = overlaps(&train, &eval, 0.8);
+        let ids: Vec<_> = o.iter().map(|x| x.train_article.as_str()).collect();
+        assert_eq!(ids, ["t1", "t2"]);
+    }
+
+    #[test]
+    fn loading_rejects_bad_offsets_and_unknown_labels_naming_the_rows() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("articles")).unwrap();
+        std::fs::write(d.path().join("articles/a1.txt"), "Good work. Poor plans.").unwrap();
+        std::fs::write(
+            d.path().join("sentences.csv"),
+            "article_id,start,end,label,text\na1,0,10,strength,Good work.\na1,11,22,weak,Poor plans.\na1,11,20,improvement,Poor plans.\nzz,0,1,other,G\n",
+        )
+        .unwrap();
+        let errs = LabelledSet::load(d.path()).unwrap_err();
+        let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert!(msgs[0].contains("sentences.csv:3") && msgs[0].contains("unknown label \"weak\""));
+        assert!(msgs[1].contains("not the row's text"));
+        assert!(msgs[2].contains("no such article"));
+        std::fs::write(d.path().join("sentences.csv"), "article_id,start,end,label,text\na1,0,10,strength,Good work.\n").unwrap();
+        let ok = LabelledSet::load(d.path()).unwrap();
+        assert_eq!(ok.counts(), [1, 0, 0]);
+    }
+}

@@ -1,0 +1,324 @@
+//! Reading articles: `.txt` files (id = file stem), `.csv` and `.jsonl` files (id and text fields),
+//! and folders of them. Every failure is returned as data so one bad file never stops a batch.
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One article, with its text exactly as read (offsets everywhere are UTF-8 bytes into `text`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    pub id: String,
+    pub source: PathBuf,
+    /// 1-based line of the record in a CSV or JSONL file.
+    pub line: Option<u64>,
+    pub text: String,
+}
+
+/// Field names used for `.csv` and `.jsonl` inputs.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub id: String,
+    pub text: String,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields { id: "id".into(), text: "text".into() }
+    }
+}
+
+/// What reading the inputs produced.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub articles: Vec<Article>,
+    pub errors: Vec<Error>,
+    /// Files found inside folders that are not article files (for example label CSVs), with why.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Txt,
+    Csv,
+    Jsonl,
+}
+
+fn kind_of(path: &Path) -> Option<Kind> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "txt" => Some(Kind::Txt),
+        "csv" => Some(Kind::Csv),
+        "jsonl" | "ndjson" => Some(Kind::Jsonl),
+        _ => None,
+    }
+}
+
+/// A file to read; `explicit` files were named on the command line, others were found in folders.
+#[derive(Debug, Clone)]
+struct Source {
+    path: PathBuf,
+    kind: Kind,
+    explicit: bool,
+}
+
+/// Expand files and folders into sources, in a stable (sorted) order.
+fn discover(inputs: &[PathBuf], errors: &mut Vec<Error>) -> Vec<Source> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let walker = walkdir::WalkDir::new(input).sort_by_file_name().into_iter().filter_entry(|e| {
+                e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+            });
+            for entry in walker {
+                match entry {
+                    Ok(e) if e.file_type().is_file() => {
+                        if let Some(kind) = kind_of(e.path()) {
+                            out.push(Source { path: e.into_path(), kind, explicit: false });
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| input.clone());
+                        errors.push(Error::input(path, None, format!("cannot read folder entry: {e}")));
+                    }
+                }
+            }
+        } else if input.is_file() {
+            match kind_of(input) {
+                Some(kind) => out.push(Source { path: input.clone(), kind, explicit: true }),
+                None => errors.push(Error::input(input, None, "unsupported file type (expected .txt, .csv or .jsonl)")),
+            }
+        } else {
+            errors.push(Error::input(input, None, "no such file or folder"));
+        }
+    }
+    out
+}
+
+/// Read every input. Parallel over files with rayon; results keep the input order.
+pub fn load(inputs: &[PathBuf], fields: &Fields) -> Loaded {
+    use rayon::prelude::*;
+    let mut loaded = Loaded::default();
+    let sources = discover(inputs, &mut loaded.errors);
+    let per_source: Vec<SourceResult> = sources.par_iter().map(|s| read_source(s, fields)).collect();
+    let mut seen: HashMap<String, (PathBuf, Option<u64>)> = HashMap::new();
+    for r in per_source {
+        loaded.errors.extend(r.errors);
+        if let Some(reason) = r.skipped {
+            loaded.skipped.push(reason);
+        }
+        for a in r.articles {
+            if let Some((path, line)) = seen.get(&a.id) {
+                let first = format!("{}{}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default());
+                loaded.errors.push(Error::input(&a.source, a.line, format!("duplicate article id {:?} (first seen at {first}); skipped", a.id)));
+                continue;
+            }
+            seen.insert(a.id.clone(), (a.source.clone(), a.line));
+            loaded.articles.push(a);
+        }
+    }
+    loaded
+}
+
+#[derive(Default)]
+struct SourceResult {
+    articles: Vec<Article>,
+    errors: Vec<Error>,
+    skipped: Option<(PathBuf, String)>,
+}
+
+fn read_source(src: &Source, fields: &Fields) -> SourceResult {
+    let mut r = SourceResult::default();
+    let bytes = match std::fs::read(&src.path) {
+        Ok(b) => b,
+        Err(e) => {
+            r.errors.push(Error::input(&src.path, None, format!("cannot read: {e}")));
+            return r;
+        }
+    };
+    match src.kind {
+        Kind::Txt => match utf8_text(&src.path, bytes) {
+            Ok(text) => match non_empty(&src.path, None, text) {
+                Ok(text) => {
+                    let id = src.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    r.articles.push(Article { id, source: src.path.clone(), line: None, text });
+                }
+                Err(e) => r.errors.push(e),
+            },
+            Err(e) => r.errors.push(e),
+        },
+        Kind::Csv => read_csv(src, &bytes, fields, &mut r),
+        Kind::Jsonl => read_jsonl(src, &bytes, fields, &mut r),
+    }
+    r
+}
+
+/// Decode UTF-8, naming the line of the first bad byte.
+fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        Error::input(path, Some(line), format!("not valid UTF-8 (byte offset {at})"))
+    })
+}
+
+fn non_empty(path: &Path, line: Option<u64>, text: String) -> Result<String> {
+    if text.chars().any(char::is_alphanumeric) {
+        Ok(text)
+    } else {
+        Err(Error::input(path, line, "empty article (no letters or digits)"))
+    }
+}
+
+fn read_csv(src: &Source, bytes: &[u8], fields: &Fields, r: &mut SourceResult) {
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            r.errors.push(Error::input(&src.path, Some(1), format!("cannot read CSV header: {e}")));
+            return;
+        }
+    };
+    let col = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == name);
+    let (Some(id_col), Some(text_col)) = (col(&fields.id), col(&fields.text)) else {
+        let why = format!("no {:?} and {:?} columns (header: {})", fields.id, fields.text, headers.iter().collect::<Vec<_>>().join(","));
+        if src.explicit {
+            r.errors.push(Error::input(&src.path, Some(1), why + "; set --id-field/--text-field"));
+        } else {
+            r.skipped = Some((src.path.clone(), why));
+        }
+        return;
+    };
+    for rec in rdr.records() {
+        match rec {
+            Ok(rec) => {
+                let line = rec.position().map(|p| p.line());
+                let id = rec.get(id_col).unwrap_or("").trim().to_string();
+                if id.is_empty() {
+                    r.errors.push(Error::input(&src.path, line, format!("empty {:?} field", fields.id)));
+                    continue;
+                }
+                match non_empty(&src.path, line, rec.get(text_col).unwrap_or("").to_string()) {
+                    Ok(text) => r.articles.push(Article { id, source: src.path.clone(), line, text }),
+                    Err(e) => r.errors.push(e),
+                }
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                r.errors.push(Error::input(&src.path, line, format!("malformed CSV row: {}", csv_message(&e))));
+            }
+        }
+    }
+}
+
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn read_jsonl(src: &Source, bytes: &[u8], fields: &Fields, r: &mut SourceResult) {
+    let mut checked_shape = false;
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = Some(i as u64 + 1);
+        let Ok(raw) = std::str::from_utf8(raw) else {
+            r.errors.push(Error::input(&src.path, line, "not valid UTF-8"));
+            continue;
+        };
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = match serde_json::from_str(raw) {
+            Ok(v) => v,
+            Err(e) => {
+                r.errors.push(Error::input(&src.path, line, format!("malformed JSON: {e}")));
+                continue;
+            }
+        };
+        let id = match value.get(&fields.id) {
+            Some(serde_json::Value::String(s)) => s.trim().to_string(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        let text = value.get(&fields.text).and_then(|t| t.as_str());
+        if !checked_shape && !src.explicit && (id.is_empty() || text.is_none()) {
+            r.skipped = Some((src.path.clone(), format!("first record has no {:?}/{:?} fields", fields.id, fields.text)));
+            return;
+        }
+        checked_shape = true;
+        if id.is_empty() {
+            r.errors.push(Error::input(&src.path, line, format!("missing or empty {:?} field", fields.id)));
+            continue;
+        }
+        let Some(text) = text else {
+            r.errors.push(Error::input(&src.path, line, format!("missing {:?} string field", fields.text)));
+            continue;
+        };
+        match non_empty(&src.path, line, text.to_string()) {
+            Ok(text) => r.articles.push(Article { id, source: src.path.clone(), line, text }),
+            Err(e) => r.errors.push(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn write(dir: &Path, name: &str, body: &[u8]) -> PathBuf {
+        let p = dir.join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, body).unwrap();
+        p
+    }
+
+    #[test]
+    fn folders_recurse_and_bad_rows_are_reported_with_lines() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "a/one.txt", b"Inspectors praised the council.\n");
+        write(d.path(), "a/b/two.txt", b"Another article.");
+        write(d.path(), "rows.csv", b"id,text\nx1,First text.\nx2\nx3,\"Third text.\"\n");
+        write(d.path(), "rows.jsonl", b"{\"id\": 7, \"text\": \"Seven.\"}\n{not json}\n\n{\"id\": \"y\", \"text\": \"\"}\n");
+        write(d.path(), "labels.csv", b"article_id,start,end,label,text\nq,0,1,other,x\n");
+        write(d.path(), "bad.txt", b"ok line\n\xff\xfe broken\n");
+        write(d.path(), "notes.md", b"ignored");
+        let l = load(&[d.path().to_path_buf()], &Fields::default());
+        let ids: Vec<_> = l.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["two", "one", "x1", "x3", "7"]);
+        let errs: Vec<String> = l.errors.iter().map(|e| e.to_string()).collect();
+        assert!(errs.iter().any(|e| e.contains("rows.csv:3") && e.contains("1 fields where the header has 2")), "{errs:?}");
+        assert!(errs.iter().any(|e| e.contains("rows.jsonl:2") && e.contains("malformed JSON")), "{errs:?}");
+        assert!(errs.iter().any(|e| e.contains("rows.jsonl:4") && e.contains("empty article")), "{errs:?}");
+        assert!(errs.iter().any(|e| e.contains("bad.txt:2") && e.contains("UTF-8")), "{errs:?}");
+        assert_eq!(l.skipped.len(), 1, "label CSV inside a folder is skipped, not an error");
+        assert_eq!(l.articles[2].line, Some(2));
+    }
+
+    #[test]
+    fn explicit_csv_without_fields_is_an_error_and_custom_fields_work() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(d.path(), "x.csv", b"doc,body\nd1,Some body text.\n");
+        let l = load(&[p.clone()], &Fields::default());
+        assert!(l.articles.is_empty());
+        assert!(l.errors[0].to_string().contains("--id-field"));
+        let l = load(&[p], &Fields { id: "doc".into(), text: "body".into() });
+        assert_eq!(l.articles[0].id, "d1");
+        assert_eq!(l.articles[0].text, "Some body text.");
+    }
+
+    #[test]
+    fn duplicate_ids_and_missing_paths_are_errors() {
+        let d = tempfile::tempdir().unwrap();
+        let a = write(d.path(), "a/same.txt", b"One.");
+        let b = write(d.path(), "b/same.txt", b"Two.");
+        let l = load(&[a, b, d.path().join("nope.txt")], &Fields::default());
+        assert_eq!(l.articles.len(), 1);
+        assert_eq!(l.errors.len(), 2);
+        assert!(l.errors.iter().any(|e| e.to_string().contains("duplicate article id")));
+        assert!(l.errors.iter().any(|e| e.to_string().contains("no such file")));
+    }
+}

@@ -1,0 +1,25 @@
+//! ofsted: news about Ofsted inspections of children's services, turned into data.
+//!
+//! Stages, one module each, composed in [`pipeline`]:
+//! [`input`] -> [`segment`] -> [`classify`] (via [`encoder`] + [`head`]) -> [`ner`] -> [`officials`] -> [`output`].
+
+pub mod bert;
+pub mod classify;
+pub mod config;
+pub mod corpus;
+pub mod encoder;
+pub mod error;
+pub mod head;
+pub mod input;
+pub mod label;
+pub mod metrics;
+pub mod ner;
+pub mod officials;
+pub mod output;
+pub mod pipeline;
+pub mod progress;
+pub mod run;
+pub mod segment;
+pub mod train;
+
+pub use error::{Error, Result};

@@ -1,0 +1,156 @@
+//! The `ofsted` command line: parse flags, build a validated config, call the library.
+//! Exit status: 0 all inputs succeeded, 1 some inputs failed, 2 usage or setup error.
+
+use clap::{Args, Parser, Subcommand};
+use ofsted::config::{models_dir, ClassifyConfig};
+use ofsted::head::FitOptions;
+use ofsted::input::Fields;
+use ofsted::progress::Mode;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "ofsted", version, about = "Turn news about Ofsted inspections of children's services into data", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Classify(ClassifyArgs),
+    Train(TrainArgs),
+}
+
+/// Split articles into sentences, label each one (strength / improvement / other) and list the
+/// named officials. Writes sentences.csv, officials.csv, articles.jsonl and run.json to --out.
+#[derive(Args)]
+#[command(after_help = "Examples:\n  ofsted classify corpus/ --out out/\n  ofsted classify news.csv --text-field body --out out/ --threads 2\n\n\
+Inputs: .txt files (id = file name without .txt), .csv and .jsonl files (one article per row, with id and text fields), \
+or folders of them, searched recursively. Inside folders, CSV/JSONL files without the id/text fields are skipped and listed in run.json.\n\
+Exit status: 0 all inputs succeeded, 1 some inputs failed (see run.json), 2 usage or setup error.")]
+struct ClassifyArgs {
+    /// Article files (.txt, .csv, .jsonl) or folders of them
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Output folder (created if missing; the four files in it are replaced atomically)
+    #[arg(long, short, env = "OFSTED_OUT", value_name = "DIR")]
+    out: PathBuf,
+    /// Classifier model folder (head.json + manifest.json) [default: MODELS_DIR/default]
+    #[arg(long, env = "OFSTED_MODEL", value_name = "DIR")]
+    model: Option<PathBuf>,
+    /// Folder holding encoder/, ner/ and default/ [default: ./models, else the checkout's models/]
+    #[arg(long, env = "OFSTED_MODELS_DIR", value_name = "DIR")]
+    models_dir: Option<PathBuf>,
+    /// Threads for model inference [default: all cores]
+    #[arg(long, env = "OFSTED_THREADS")]
+    threads: Option<usize>,
+    /// Sentences per inference batch (batches are sorted by length)
+    #[arg(long, env = "OFSTED_BATCH_SIZE", default_value_t = 32)]
+    batch_size: usize,
+    /// Field holding the article id in .csv/.jsonl inputs
+    #[arg(long, env = "OFSTED_ID_FIELD", default_value = "id")]
+    id_field: String,
+    /// Field holding the article text in .csv/.jsonl inputs
+    #[arg(long, env = "OFSTED_TEXT_FIELD", default_value = "text")]
+    text_field: String,
+    /// Run reading, segmentation and assembly on one thread (rayon off)
+    #[arg(long, env = "OFSTED_NO_PARALLEL")]
+    no_parallel: bool,
+    /// No progress bar or log lines (errors are still printed)
+    #[arg(long, short, env = "OFSTED_QUIET")]
+    quiet: bool,
+}
+
+/// Train the sentence classifier head on labelled folders (corpus format: articles/*.txt +
+/// sentences.csv). The split into train and dev is by article.
+#[derive(Args)]
+#[command(after_help = "Example:\n  ofsted train --data corpus/ --eval eval/ --out models/default\n\n\
+Training refuses data with unknown labels, offsets that do not slice the article, or units that repeat the --eval set.")]
+struct TrainArgs {
+    /// Labelled folders to train on
+    #[arg(long, required = true, num_args = 1.., value_name = "DIR")]
+    data: Vec<PathBuf>,
+    /// Gold folders the training data must not overlap [default: ./eval when it exists]
+    #[arg(long, num_args = 1.., value_name = "DIR")]
+    eval: Vec<PathBuf>,
+    /// Model folder to write (head.json + manifest.json)
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    #[arg(long, env = "OFSTED_MODELS_DIR", value_name = "DIR")]
+    models_dir: Option<PathBuf>,
+    /// Seed for the article-level dev split
+    #[arg(long, default_value_t = 13)]
+    seed: u64,
+    /// Share of articles held out as dev
+    #[arg(long, default_value_t = 0.2)]
+    dev_fraction: f64,
+    /// Gradient-descent epochs for the head
+    #[arg(long, default_value_t = FitOptions::default().epochs)]
+    epochs: usize,
+    #[arg(long, env = "OFSTED_THREADS")]
+    threads: Option<usize>,
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn classify(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
+    let models = models_dir(a.models_dir.as_deref())?;
+    let cfg = ClassifyConfig {
+        inputs: a.inputs,
+        out: a.out,
+        model: a.model.unwrap_or_else(|| models.join("default")),
+        encoder: models.join("encoder"),
+        ner: models.join("ner"),
+        threads: a.threads,
+        batch_size: a.batch_size,
+        fields: Fields { id: a.id_field, text: a.text_field },
+        quiet: a.quiet,
+        parallel: !a.no_parallel,
+    }
+    .validate()?;
+    let summary = ofsted::run::classify(&cfg)?;
+    Ok(if summary.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
+    if !(0.0..1.0).contains(&a.dev_fraction) {
+        anyhow::bail!("--dev-fraction must be in [0, 1)");
+    }
+    if let Some(t) = a.threads {
+        tch::set_num_threads(t as i32);
+    }
+    let models = models_dir(a.models_dir.as_deref())?;
+    let eval = if a.eval.is_empty() && PathBuf::from("eval/sentences.csv").is_file() { vec![PathBuf::from("eval")] } else { a.eval };
+    let cfg = ofsted::train::TrainConfig {
+        data: a.data,
+        eval,
+        out: a.out,
+        seed: a.seed,
+        dev_fraction: a.dev_fraction,
+        fit: FitOptions { epochs: a.epochs, ..Default::default() },
+    };
+    let encoder = ofsted::encoder::Encoder::load(&models.join("encoder"))?;
+    let r = ofsted::train::train(&cfg, &encoder, Mode::detect(a.quiet))?;
+    eprintln!(
+        "[ofsted] trained on {} units from {} articles; dev ({} articles, {} units): macro-F1 {:.3}, accuracy {:.3}; loss {:.3} -> {:.3}; {:.1}s -> {}",
+        r.units, r.articles, r.dev_articles, r.dev_units, r.dev_macro_f1, r.dev_accuracy, r.train_loss_before, r.train_loss_after, r.wall_seconds,
+        cfg.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Classify(a) => classify(a),
+        Command::Train(a) => train(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! Person finder: the rampart BERT token classifier (GIVEN_NAME / SURNAME tags, among PII tags),
+//! with word pieces merged into words and adjacent name words merged into one person span.
+
+use crate::bert;
+use crate::error::{Error, Result};
+use rust_bert::bert::BertForTokenClassification;
+use std::path::{Path, PathBuf};
+use tch::{nn::VarStore, Device, Kind};
+use tokenizers::{Encoding, Tokenizer};
+
+/// A person mention: byte offsets into the text that was tagged, and the mean tag probability.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonSpan {
+    pub start: usize,
+    pub end: usize,
+    pub confidence: f32,
+}
+
+/// Finds people in short texts (sentences); one `Vec` of spans per input text.
+pub trait PersonTagger {
+    fn tag(&self, texts: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Vec<Vec<PersonSpan>>>;
+}
+
+pub struct NerModel {
+    model: BertForTokenClassification,
+    tokenizer: Tokenizer,
+    _vs: VarStore,
+    /// Per label id: 0 = not a name, 1 = given name, 2 = surname; and whether it begins an entity.
+    tags: Vec<(u8, bool)>,
+    pub weights: PathBuf,
+    pub sha256: String,
+    pub batch_size: usize,
+}
+
+impl NerModel {
+    pub fn load(dir: &Path) -> Result<NerModel> {
+        let config = bert::load_config(dir)?;
+        let id2label = config.id2label.clone().ok_or_else(|| Error::model(dir.join("config.json"), "no id2label"))?;
+        let mut tags = vec![(0u8, false); id2label.len()];
+        for (id, label) in &id2label {
+            let slot = tags.get_mut(*id as usize).ok_or_else(|| Error::model(dir.join("config.json"), "label ids are not 0..n"))?;
+            *slot = match label.as_str() {
+                "B-GIVEN_NAME" => (1, true),
+                "I-GIVEN_NAME" => (1, false),
+                "B-SURNAME" => (2, true),
+                "I-SURNAME" => (2, false),
+                _ => (0, false),
+            };
+        }
+        if !tags.iter().any(|t| t.0 == 1) {
+            return Err(Error::model(dir.join("config.json"), "model has no GIVEN_NAME tag; not a person tagger"));
+        }
+        let tokenizer = bert::load_tokenizer(dir)?;
+        let mut vs = VarStore::new(Device::Cpu);
+        let model = BertForTokenClassification::new(vs.root(), &config).map_err(|e| Error::model(dir, e))?;
+        let (weights, sha256) = bert::load_weights(&mut vs, dir)?;
+        Ok(NerModel { model, tokenizer, _vs: vs, tags, weights, sha256, batch_size: 32 })
+    }
+
+    /// Word-level tags for one encoding from per-token probabilities `[tokens, labels]`.
+    fn spans(&self, text: &str, enc: &Encoding, probs: &[f32], n_labels: usize) -> Vec<PersonSpan> {
+        // (word start, word end, kind, begins, prob) from each word's first piece
+        let mut words: Vec<(usize, usize, u8, bool, f32)> = Vec::new();
+        let mut last_word = None;
+        for (t, (word, &(s, e))) in enc.get_word_ids().iter().zip(enc.get_offsets()).enumerate() {
+            let Some(word) = word else { continue };
+            if last_word == Some(*word) {
+                if let Some(w) = words.last_mut() {
+                    w.1 = e;
+                }
+                continue;
+            }
+            last_word = Some(*word);
+            let row = &probs[t * n_labels..(t + 1) * n_labels];
+            let (best, p) = row.iter().enumerate().fold((0, f32::MIN), |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc });
+            let (kind, begins) = self.tags[best];
+            words.push((s, e, kind, begins, p));
+        }
+        merge_name_words(text, &words)
+    }
+}
+
+/// Merge runs of name words into person spans. Words joined by a hyphen or apostrophe with no
+/// space ("Smith-Jones", "O'Neill") stay in one span; a new given name after a surname starts a new person.
+fn merge_name_words(text: &str, words: &[(usize, usize, u8, bool, f32)]) -> Vec<PersonSpan> {
+    let mut out = Vec::new();
+    let mut cur: Option<(usize, usize, u8, Vec<f32>)> = None;
+    let mut i = 0;
+    while i < words.len() {
+        let (s, e, kind, begins, p) = words[i];
+        let joiner = kind == 0
+            && cur.is_some()
+            && matches!(&text[s..e], "-" | "'" | "’")
+            && cur.as_ref().is_some_and(|c| c.1 == s)
+            && words.get(i + 1).is_some_and(|n| n.2 != 0 && n.0 == e);
+        if joiner {
+            if let Some(c) = cur.as_mut() {
+                c.1 = e;
+            }
+            i += 1;
+            continue;
+        }
+        if kind == 0 {
+            if let Some((cs, ce, _, ps)) = cur.take() {
+                out.push(span(cs, ce, &ps));
+            }
+        } else {
+            let gap_ok = cur.as_ref().is_some_and(|c| text[c.1..s].chars().all(char::is_whitespace) && !text[c.1..s].contains('\n'));
+            let new_person = cur.as_ref().is_some_and(|c| c.2 == 2 && kind == 1 && begins);
+            match cur.as_mut() {
+                Some(c) if gap_ok && !new_person => {
+                    c.1 = e;
+                    c.2 = kind;
+                    c.3.push(p);
+                }
+                _ => {
+                    if let Some((cs, ce, _, ps)) = cur.take() {
+                        out.push(span(cs, ce, &ps));
+                    }
+                    cur = Some((s, e, kind, vec![p]));
+                }
+            }
+        }
+        i += 1;
+    }
+    if let Some((cs, ce, _, ps)) = cur {
+        out.push(span(cs, ce, &ps));
+    }
+    out
+}
+
+fn span(start: usize, end: usize, probs: &[f32]) -> PersonSpan {
+    PersonSpan { start, end, confidence: probs.iter().sum::<f32>() / probs.len().max(1) as f32 }
+}
+
+impl PersonTagger for NerModel {
+    fn tag(&self, texts: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Vec<Vec<PersonSpan>>> {
+        let encodings = bert::encode_all(&self.tokenizer, texts)?;
+        let lengths: Vec<usize> = encodings.iter().map(|e| e.len()).collect();
+        let mut out = vec![Vec::new(); texts.len()];
+        let n_labels = self.tags.len();
+        for batch in bert::sorted_batches(&lengths, self.batch_size) {
+            let encs: Vec<_> = batch.iter().map(|&i| &encodings[i]).collect();
+            let (ids, mask) = bert::batch_tensors(&encs);
+            let probs = tch::no_grad(|| {
+                self.model.forward_t(Some(&ids), Some(&mask), None, None, None, false).logits.softmax(-1, Kind::Float)
+            });
+            let width = ids.size()[1] as usize;
+            let flat = bert::to_vec_f32(&probs)?;
+            for (r, &i) in batch.iter().enumerate() {
+                let rows = &flat[r * width * n_labels..(r + 1) * width * n_labels];
+                out[i] = self.spans(texts[i], &encodings[i], rows, n_labels);
+            }
+            progress(batch.len());
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(text: &str, word: &str, from: usize, kind: u8, begins: bool) -> (usize, usize, u8, bool, f32) {
+        let s = text[from..].find(word).unwrap() + from;
+        (s, s + word.len(), kind, begins, 0.9)
+    }
+
+    #[test]
+    fn merges_given_and_surname_words_and_hyphenated_names() {
+        let t = "Cllr Anna Smith-Jones met Tom Reyes today";
+        let words = [
+            w(t, "Cllr", 0, 0, false),
+            w(t, "Anna", 0, 1, true),
+            w(t, "Smith", 0, 2, true),
+            w(t, "-", 0, 0, false),
+            w(t, "Jones", 0, 2, false),
+            w(t, "met", 0, 0, false),
+            w(t, "Tom", 0, 1, true),
+            w(t, "Reyes", 0, 2, true),
+            w(t, "today", 0, 0, false),
+        ];
+        let spans = merge_name_words(t, &words);
+        let names: Vec<_> = spans.iter().map(|s| &t[s.start..s.end]).collect();
+        assert_eq!(names, ["Anna Smith-Jones", "Tom Reyes"]);
+    }
+
+    #[test]
+    fn a_given_name_after_a_surname_starts_a_new_person_and_newlines_split() {
+        let t = "Smith Jane Doe\nBloggs";
+        let words = [w(t, "Smith", 0, 2, true), w(t, "Jane", 0, 1, true), w(t, "Doe", 0, 2, true), w(t, "Bloggs", 0, 2, true)];
+        let names: Vec<_> = merge_name_words(t, &words).iter().map(|s| &t[s.start..s.end]).collect();
+        assert_eq!(names, ["Smith", "Jane Doe", "Bloggs"]);
+    }
+}

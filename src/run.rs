@@ -1,0 +1,202 @@
+//! The `classify` job: read inputs, run the pipeline, write the four output files.
+
+use crate::classify::SentenceModel;
+use crate::config::ClassifyConfig;
+use crate::encoder::Encoder;
+use crate::error::{Error, Result};
+use crate::input;
+use crate::label::Label;
+use crate::ner::NerModel;
+use crate::output::{self, OfficialRow, SentenceRow};
+use crate::pipeline::{ArticleOutput, Pipeline};
+use crate::progress::{Mode, Progress};
+use crate::segment::NewsSegmenter;
+use serde::Serialize;
+use serde_json::json;
+use std::time::Instant;
+
+/// What a finished run reports back to `main`.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub articles: usize,
+    pub articles_failed: usize,
+    pub input_errors: usize,
+    pub sentences: usize,
+    pub officials: usize,
+    pub wall_seconds: f64,
+    pub sentences_per_second: f64,
+}
+
+impl Summary {
+    pub fn failed(&self) -> bool {
+        self.articles_failed + self.input_errors > 0
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorRecord {
+    file: Option<String>,
+    line: Option<u64>,
+    article_id: Option<String>,
+    message: String,
+}
+
+fn record(e: &Error) -> ErrorRecord {
+    match e {
+        Error::Input { path, line, message } | Error::Data { path, line, message } => {
+            ErrorRecord { file: Some(path.display().to_string()), line: *line, article_id: None, message: message.clone() }
+        }
+        Error::Predict { article, message } => ErrorRecord { file: None, line: None, article_id: Some(article.clone()), message: message.clone() },
+        other => ErrorRecord { file: None, line: None, article_id: None, message: other.to_string() },
+    }
+}
+
+pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
+    let started = Instant::now();
+    if let Some(t) = cfg.threads {
+        tch::set_num_threads(t as i32);
+    }
+    let mode = Mode::detect(cfg.quiet);
+    let say = |m: &str| {
+        if mode != Mode::Quiet {
+            eprintln!("[ofsted] {m}")
+        }
+    };
+    // models first: a setup problem should fail fast, before any reading
+    let mut encoder = Encoder::load(&cfg.encoder)?;
+    encoder.batch_size = cfg.batch_size;
+    let model = SentenceModel::load(&cfg.model, encoder)?;
+    let mut ner = NerModel::load(&cfg.ner)?;
+    ner.batch_size = cfg.batch_size;
+    say(&format!("models loaded in {:.1}s", started.elapsed().as_secs_f64()));
+
+    let loaded = input::load(&cfg.inputs, &cfg.fields);
+    for e in &loaded.errors {
+        eprintln!("[ofsted] error: {e}");
+    }
+    if loaded.articles.is_empty() && loaded.errors.is_empty() {
+        return Err(Error::Config("no articles found in the inputs (looked for .txt, .csv and .jsonl files)".into()));
+    }
+    say(&format!("{} articles from {} input(s); {} input error(s)", loaded.articles.len(), cfg.inputs.len(), loaded.errors.len()));
+    std::fs::create_dir_all(&cfg.out).map_err(|e| Error::Output { path: cfg.out.clone(), source: e })?;
+
+    let progress = Progress::new(mode, "articles", loaded.articles.len() as u64);
+    let inference_start = Instant::now();
+    let mut pipeline = Pipeline::new(NewsSegmenter::default(), model, ner);
+    pipeline.parallel = cfg.parallel;
+    let results = pipeline.run(loaded.articles, &progress);
+    let inference_seconds = inference_start.elapsed().as_secs_f64();
+    progress.finish();
+    for r in &results {
+        if let Some(e) = &r.error {
+            eprintln!("[ofsted] error: {e}");
+        }
+    }
+
+    write_outputs(cfg, &results)?;
+    let sentences: usize = results.iter().map(|r| r.units.len()).sum();
+    let summary = Summary {
+        articles: results.len(),
+        articles_failed: results.iter().filter(|r| r.error.is_some()).count(),
+        input_errors: loaded.errors.len(),
+        sentences,
+        officials: results.iter().map(|r| r.officials.len()).sum(),
+        wall_seconds: started.elapsed().as_secs_f64(),
+        sentences_per_second: sentences as f64 / inference_seconds.max(1e-9),
+    };
+    let mut errors: Vec<ErrorRecord> = loaded.errors.iter().map(record).collect();
+    errors.extend(results.iter().filter_map(|r| r.error.as_ref()).map(record));
+    let model = &pipeline.classifier;
+    let run = json!({
+        "tool": "ofsted",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "classify",
+        "models": {
+            "classifier_head": { "path": model.dir.join(crate::classify::HEAD_FILE), "sha256": model.head_sha256 },
+            "encoder": { "path": model.encoder.weights, "sha256": model.encoder.sha256 },
+            "ner": { "path": pipeline.tagger.weights, "sha256": pipeline.tagger.sha256 },
+        },
+        "inputs": cfg.inputs,
+        "skipped_files": loaded.skipped.iter().map(|(p, why)| json!({"file": p, "reason": why})).collect::<Vec<_>>(),
+        "settings": { "threads": cfg.threads.unwrap_or_else(|| tch::get_num_threads() as usize), "batch_size": cfg.batch_size, "parallel": cfg.parallel },
+        "counts": {
+            "articles": summary.articles,
+            "articles_failed": summary.articles_failed,
+            "input_errors": summary.input_errors,
+            "sentences": summary.sentences,
+            "officials": summary.officials,
+            "labels": label_counts(results.iter()),
+        },
+        "wall_seconds": summary.wall_seconds,
+        "inference_seconds": inference_seconds,
+        "sentences_per_second": summary.sentences_per_second,
+        "errors": errors,
+    });
+    output::write_json(&cfg.out.join(output::RUN_JSON), &run)?;
+    say(&format!(
+        "{} articles, {} sentences ({:.1}/s), {} officials -> {}",
+        summary.articles,
+        summary.sentences,
+        summary.sentences_per_second,
+        summary.officials,
+        cfg.out.display()
+    ));
+    Ok(summary)
+}
+
+fn label_counts<'a>(results: impl Iterator<Item = &'a ArticleOutput>) -> serde_json::Value {
+    let mut c = [0usize; 3];
+    for r in results {
+        for u in &r.units {
+            c[u.label.index()] += 1;
+        }
+    }
+    json!({ "strength": c[0], "improvement": c[1], "other": c[2] })
+}
+
+fn write_outputs(cfg: &ClassifyConfig, results: &[ArticleOutput]) -> Result<()> {
+    let sentences = results.iter().flat_map(|r| {
+        r.units.iter().map(move |u| SentenceRow {
+            article_id: &r.article.id,
+            sentence_index: u.index,
+            start: u.start,
+            end: u.end,
+            label: u.label.as_str(),
+            confidence: u.confidence,
+            p_strength: u.probs[Label::Strength.index()],
+            p_improvement: u.probs[Label::Improvement.index()],
+            p_other: u.probs[Label::Other.index()],
+            text: &r.article.text[u.start..u.end],
+        })
+    });
+    output::write_csv(&cfg.out.join(output::SENTENCES_CSV), output::SENTENCE_COLUMNS, sentences)?;
+    let officials = results.iter().flat_map(|r| {
+        r.officials.iter().map(move |o| OfficialRow {
+            article_id: &r.article.id,
+            name: &o.name,
+            role: &o.role,
+            organisation: &o.organisation,
+            is_official: o.is_official,
+            start: o.start,
+            end: o.end,
+            confidence: o.confidence,
+        })
+    });
+    output::write_csv(&cfg.out.join(output::OFFICIALS_CSV), output::OFFICIAL_COLUMNS, officials)?;
+    let articles = results.iter().map(|r| {
+        json!({
+            "id": r.article.id,
+            "source": r.article.source,
+            "line": r.article.line,
+            "counts": label_counts(std::iter::once(r)),
+            "sentences": r.units.iter().map(|u| json!({
+                "index": u.index, "start": u.start, "end": u.end, "kind": u.kind, "label": u.label,
+                "confidence": u.confidence, "p_strength": u.probs[0], "p_improvement": u.probs[1], "p_other": u.probs[2],
+                "text": &r.article.text[u.start..u.end],
+            })).collect::<Vec<_>>(),
+            "officials": r.officials,
+            "errors": r.error.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        })
+    });
+    output::write_jsonl(&cfg.out.join(output::ARTICLES_JSONL), articles)
+}

@@ -1,0 +1,301 @@
+//! Sentence segmentation for news text, producing the units of the annotation guide: sentences,
+//! bullet items (one unit even when they hold two sentences) and free-standing lines (headlines,
+//! captions, bylines, navigation and boilerplate). Offsets are UTF-8 byte offsets into the text.
+
+use serde::Serialize;
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    Sentence,
+    Bullet,
+    /// A line with no sentence-final punctuation: headline, caption, byline, navigation item.
+    Line,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub start: usize,
+    pub end: usize,
+    pub kind: UnitKind,
+}
+
+/// A segmentation stage: text in, ordered non-overlapping units out.
+pub trait Segmenter: Send + Sync {
+    fn segment(&self, text: &str) -> Vec<Unit>;
+}
+
+/// Rule-based segmenter tuned for English news copy (not for any one article).
+pub struct NewsSegmenter {
+    /// Lower-cased words that end with a full stop without ending the sentence.
+    abbreviations: HashSet<&'static str>,
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "mx", "dr", "cllr", "clr", "prof", "rev", "revd", "st", "sr", "jr", "hon", "rt", "gen", "col",
+    "capt", "lt", "sgt", "insp", "supt", "det", "cons", "no", "nos", "vs", "v", "approx", "dept", "est", "fig", "e.g",
+    "i.e", "eg", "ie", "cf", "al", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "co", "ltd", "inc", "plc", "bros", "mt", "ft", "ref", "para", "pp", "vol",
+];
+
+impl Default for NewsSegmenter {
+    fn default() -> Self {
+        NewsSegmenter { abbreviations: ABBREVIATIONS.iter().copied().collect() }
+    }
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}'
+}
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…')
+}
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | '’' | '”' | ')' | ']' | '»')
+}
+fn has_content(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
+}
+
+/// Byte length of a leading bullet or list marker (with the space after it), if the line has one.
+fn bullet_marker_len(line: &str) -> Option<usize> {
+    let mut chars = line.char_indices();
+    let (_, first) = chars.next()?;
+    let after = |i: usize| line[i..].chars().next().is_some_and(is_space).then(|| i + 1);
+    match first {
+        '•' | '·' | '▪' | '◦' | '‣' | '●' | '■' | '-' | '*' | '–' | '—' | '○' => after(first.len_utf8()),
+        '0'..='9' | '(' | 'a'..='z' => {
+            // "1." "12)" "(a)" "a)" followed by a space
+            let end = line.find(|c: char| c == '.' || c == ')')?;
+            let body = line[..end].trim_start_matches('(');
+            let ok = (1..=3).contains(&body.len()) && (body.chars().all(|c| c.is_ascii_digit()) || (body.len() == 1 && body.chars().all(|c| c.is_ascii_lowercase())));
+            let ok = ok && (first != '(' || line[end..].starts_with(')')) && (first.is_ascii_digit() || line[end..].starts_with(')'));
+            if ok { after(end + 1) } else { None }
+        }
+        _ => None,
+    }
+}
+
+impl NewsSegmenter {
+    /// Lines joined into blocks: a line that does not end a sentence continues onto a next line
+    /// that starts in lower case (hard-wrapped paragraphs); every other line break ends a block.
+    fn blocks(text: &str) -> Vec<(usize, usize)> {
+        let mut lines = Vec::new();
+        let mut pos = 0;
+        for piece in text.split_inclusive('\n') {
+            let content = piece.trim_end_matches(['\n', '\r']);
+            lines.push((pos, pos + content.len()));
+            pos += piece.len();
+        }
+        let mut blocks: Vec<(usize, usize)> = Vec::new();
+        let mut open: Option<(usize, usize)> = None;
+        for (s, e) in lines {
+            let line = text[s..e].trim_matches(is_space);
+            if line.is_empty() {
+                blocks.extend(open.take());
+                continue;
+            }
+            if let Some((bs, be)) = open {
+                let prev = text[bs..be].trim_end_matches(is_space);
+                let continues = !prev.ends_with(|c: char| is_terminal(c) || is_closer(c) || c == ':')
+                    && line.starts_with(|c: char| c.is_lowercase())
+                    && bullet_marker_len(line).is_none();
+                if continues {
+                    open = Some((bs, e));
+                    continue;
+                }
+                blocks.push((bs, be));
+            }
+            open = Some((s, e));
+        }
+        blocks.extend(open);
+        blocks
+    }
+
+    /// The word (letters and inner dots) just before byte `dot` in `s`, lower-cased.
+    fn word_before(s: &str, dot: usize) -> String {
+        let start = s[..dot].rfind(|c: char| !(c.is_alphanumeric() || c == '.')).map_or(0, |i| i + s[i..].chars().next().unwrap().len_utf8());
+        s[start..dot].to_lowercase()
+    }
+
+    fn is_abbreviation(&self, s: &str, dot: usize) -> bool {
+        let word = Self::word_before(s, dot);
+        let bare = word.trim_start_matches('.');
+        if self.abbreviations.contains(bare) {
+            return true;
+        }
+        // Initials ("J. Smith", "U.K.") and single letters.
+        let last = bare.rsplit('.').next().unwrap_or("");
+        let raw_last = &s[dot - last.len()..dot];
+        last.chars().count() == 1 && raw_last.chars().all(|c| c.is_uppercase())
+    }
+
+    /// Split one block (no bullets) into sentence ranges relative to `s`.
+    fn sentences(&self, s: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = s.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (at, c) = chars[i];
+            if !is_terminal(c) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < chars.len() && is_terminal(chars[j].1) {
+                j += 1;
+            }
+            while j < chars.len() && is_closer(chars[j].1) {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(s.len(), |&(b, _)| b);
+            let mut k = j;
+            while k < chars.len() && is_space(chars[k].1) {
+                k += 1;
+            }
+            if k == j || k == chars.len() {
+                // no space after (decimals, "U.K.'s") or end of block
+                i = j.max(i + 1);
+                continue;
+            }
+            let next = chars[k].1;
+            let single_dot = c == '.' && j - i == 1 || (c == '.' && chars[i + 1..j].iter().all(|&(_, ch)| is_closer(ch)));
+            let split = if next.is_lowercase() {
+                false
+            } else if single_dot && self.is_abbreviation(s, at) {
+                // "Dr. Smith", "J. Bloggs"; but "No. 10" only before a digit
+                let word = Self::word_before(s, at);
+                word == "no" && !next.is_ascii_digit()
+            } else {
+                true
+            };
+            if split {
+                out.push((start, end));
+                start = chars[k].0;
+            }
+            i = k;
+        }
+        out.push((start, s.len()));
+        out
+    }
+}
+
+impl Segmenter for NewsSegmenter {
+    fn segment(&self, text: &str) -> Vec<Unit> {
+        let mut units = Vec::new();
+        let mut push = |start: usize, end: usize, kind: UnitKind| {
+            let piece = &text[start..end];
+            let lead = piece.len() - piece.trim_start_matches(is_space).len();
+            let trail = piece.len() - piece.trim_end_matches(is_space).len();
+            let (s, e) = (start + lead, end - trail);
+            if s < e && has_content(&text[s..e]) {
+                units.push(Unit { start: s, end: e, kind });
+            }
+        };
+        for (bs, be) in Self::blocks(text) {
+            let block = &text[bs..be];
+            let lead = block.len() - block.trim_start_matches(is_space).len();
+            let body = &block[lead..];
+            if let Some(m) = bullet_marker_len(body) {
+                push(bs + lead + m, be, UnitKind::Bullet);
+                continue;
+            }
+            let sents = self.sentences(block);
+            let single_line = sents.len() == 1 && !block.trim_end_matches(is_space).trim_end_matches(is_closer).ends_with(is_terminal);
+            for (s, e) in sents {
+                push(bs + s, bs + e, if single_line { UnitKind::Line } else { UnitKind::Sentence });
+            }
+        }
+        units
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<&str> {
+        NewsSegmenter::default().segment(text).iter().map(|u| &text[u.start..u.end]).collect()
+    }
+
+    #[test]
+    fn splits_plain_sentences_and_keeps_offsets_exact() {
+        let t = "Inspectors visited in May. They found strong practice!  Was it enough? Yes.";
+        let units = NewsSegmenter::default().segment(t);
+        let got: Vec<_> = units.iter().map(|u| &t[u.start..u.end]).collect();
+        assert_eq!(got, ["Inspectors visited in May.", "They found strong practice!", "Was it enough?", "Yes."]);
+        assert!(units.iter().all(|u| u.kind == UnitKind::Sentence));
+    }
+
+    #[test]
+    fn abbreviations_titles_and_initials_do_not_end_sentences() {
+        let t = "Cllr. Ann Hale and Dr. Tom Reyes met at St. Mary's school. J. R. Patel, of Acme Ltd. Services, spoke. Ms. Obi agreed.";
+        assert_eq!(texts(t), ["Cllr. Ann Hale and Dr. Tom Reyes met at St. Mary's school.", "J. R. Patel, of Acme Ltd. Services, spoke.", "Ms. Obi agreed."]);
+    }
+
+    #[test]
+    fn decimals_and_numbers_stay_inside_sentences() {
+        let t = "Caseloads fell to 14.5 per worker. No. 3 on the list was early help. The rate was 2.75 per cent.";
+        assert_eq!(texts(t), ["Caseloads fell to 14.5 per worker.", "No. 3 on the list was early help.", "The rate was 2.75 per cent."]);
+    }
+
+    #[test]
+    fn quotes_keep_closing_marks_and_attribution() {
+        let t = "“We are proud of our staff. The work is paying off,” said Cllr Ann Hale. He asked: “Is it good?” and waited. She said \"it is.\" Then she left.";
+        assert_eq!(
+            texts(t),
+            ["“We are proud of our staff.", "The work is paying off,” said Cllr Ann Hale.", "He asked: “Is it good?” and waited.", "She said \"it is.\"", "Then she left."]
+        );
+    }
+
+    #[test]
+    fn headlines_bullets_and_boilerplate_are_their_own_units() {
+        let t = "Council services rated good\n\nBy Jo Bloggs\n\nInspectors found:\n• Leaders know their services well. Staff feel supported.\n- Some plans lack detail\n1. Improve return-home interviews.\n\nSubscribe now\nRead more";
+        let seg = NewsSegmenter::default().segment(t);
+        let got: Vec<_> = seg.iter().map(|u| (&t[u.start..u.end], u.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                ("Council services rated good", UnitKind::Line),
+                ("By Jo Bloggs", UnitKind::Line),
+                ("Inspectors found:", UnitKind::Line),
+                ("Leaders know their services well. Staff feel supported.", UnitKind::Bullet),
+                ("Some plans lack detail", UnitKind::Bullet),
+                ("Improve return-home interviews.", UnitKind::Bullet),
+                ("Subscribe now", UnitKind::Line),
+                ("Read more", UnitKind::Line),
+            ]
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_lines_are_joined_but_dashes_in_text_are_not_bullets() {
+        let t = "The council said it would act on\nevery recommendation. Leadership – Good\n\n-5 degrees is not a bullet.";
+        assert_eq!(texts(t), ["The council said it would act on\nevery recommendation.", "Leadership – Good", "-5 degrees is not a bullet."]);
+    }
+
+    #[test]
+    fn units_without_letters_or_digits_are_dropped_and_crlf_is_handled() {
+        let t = "\u{feff}Title line\r\n\r\n“\r\n—\r\nA sentence here.\r\n";
+        let seg = NewsSegmenter::default().segment(t);
+        let got: Vec<_> = seg.iter().map(|u| &t[u.start..u.end]).collect();
+        assert_eq!(got, ["Title line", "A sentence here."]);
+    }
+
+    #[test]
+    fn lowercase_after_full_stop_and_ellipsis_do_not_split() {
+        let t = "Services e.g. early help were praised... but not all. It was a first… The end.";
+        assert_eq!(texts(t), ["Services e.g. early help were praised... but not all.", "It was a first…", "The end."]);
+    }
+
+    #[test]
+    fn multibyte_text_has_char_boundary_offsets() {
+        let t = "Café staff – ‘good’ – were praised. Next: naïve résumé!";
+        for u in NewsSegmenter::default().segment(t) {
+            assert!(t.is_char_boundary(u.start) && t.is_char_boundary(u.end));
+        }
+        assert_eq!(texts(t), ["Café staff – ‘good’ – were praised.", "Next: naïve résumé!"]);
+    }
+}
