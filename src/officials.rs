@@ -110,8 +110,16 @@ fn role_before(sentence: &str, start: usize) -> Option<String> {
     if let Some(p) = words.iter().rposition(|w| STOP.contains(&w.to_lowercase().as_str())) {
         words.drain(..=p);
     }
-    while words.first().is_some_and(|w| matches!(w.to_lowercase().as_str(), "the" | "a" | "an")) {
-        words.remove(0);
+    // "both the authority's chief executive" -> "chief executive"
+    while let Some(w) = words.first() {
+        let l = w.to_lowercase().replace('’', "'");
+        let generic = matches!(l.as_str(), "the" | "a" | "an" | "both" | "its" | "their" | "his" | "her" | "also" | "now");
+        let possessive_body = matches!(l.as_str(), "council's" | "authority's" | "trust's" | "county's" | "city's");
+        if generic || possessive_body {
+            words.remove(0);
+        } else {
+            break;
+        }
     }
     let phrase = words.join(" ");
     let phrase = phrase.trim_end_matches("'s").trim_end_matches("’s").trim();
@@ -150,6 +158,32 @@ fn infer_organisation(role: &str, title: &str, subject: Option<&str>) -> String 
     String::new()
 }
 
+/// The NER model sometimes tags a title ("Cllr Reyes") or a post-nominal ("Jo Bloggs MP") as
+/// part of the name; move them out so `name` is the bare name. Returns the post-nominal found.
+fn strip_honorifics(text: &str, m: &Mention) -> (Mention, String) {
+    let mut out = m.clone();
+    loop {
+        let span = &text[out.start..out.end];
+        let first = span.split_whitespace().next().unwrap_or("");
+        let bare = first.trim_end_matches('.');
+        if span.split_whitespace().count() > 1 && TITLES.contains(&bare) {
+            let skip = span.find(first).unwrap_or(0) + first.len();
+            out.start += skip + (span[skip..].len() - span[skip..].trim_start().len());
+        } else {
+            break;
+        }
+    }
+    let span = &text[out.start..out.end];
+    let mut post = String::new();
+    if let Some((head, last)) = span.rsplit_once(' ') {
+        if matches!(last, "MP" | "MBE" | "OBE" | "CBE" | "QC" | "KC") {
+            post = last.to_string();
+            out.end = out.start + head.trim_end().len();
+        }
+    }
+    (out, post)
+}
+
 fn name_tokens(name: &str) -> Vec<String> {
     name.split(|c: char| c.is_whitespace() || c == '-').filter(|t| !t.is_empty()).map(str::to_lowercase).collect()
 }
@@ -160,6 +194,7 @@ pub fn resolve(text: &str, mentions: &[Mention]) -> Vec<Official> {
     let mut people: Vec<Official> = Vec::new();
     let mut first_tokens: Vec<Vec<String>> = Vec::new();
     for m in mentions {
+        let (m, post_nominal) = &strip_honorifics(text, m);
         let name = text[m.start..m.end].trim().to_string();
         let tokens = name_tokens(&name);
         if tokens.is_empty() {
@@ -170,7 +205,10 @@ pub fn resolve(text: &str, mentions: &[Mention]) -> Vec<Official> {
         let (ss, se) = m.sentence;
         let sentence = &text[ss..se];
         let name_start = title_hit.map(|t| t.1).unwrap_or(m.start) - ss;
-        let role = role_after(sentence, m.end - ss).or_else(|| role_before(sentence, name_start));
+        let after = if post_nominal.is_empty() { m.end } else { m.end + text[m.end..].find(post_nominal.as_str()).map_or(0, |i| i + post_nominal.len()) };
+        let role = role_after(sentence, after - ss)
+            .or_else(|| role_before(sentence, name_start))
+            .or_else(|| (post_nominal == "MP").then(|| "MP".to_string()));
         // a later mention ("Ms Smith", "Smith") joins the person whose name contains its words
         let existing = first_tokens.iter().position(|full| tokens.iter().all(|t| full.contains(t)) || full.iter().all(|t| tokens.contains(t)));
         match existing {
@@ -270,6 +308,18 @@ mod tests {
         assert_eq!(o.len(), 1);
         assert_eq!(o[0].role, "local democracy reporter");
         assert!(!o[0].is_official);
+    }
+
+    #[test]
+    fn titles_and_post_nominals_inside_the_ner_span_are_moved_out() {
+        let t = "Cllr Ann Hale praised staff. Both the authority's chief executive Mo Ali and Cllr Hale spoke. Jo Bloggs MP said more was needed.";
+        let mut ms = vec![mention(t, "Cllr Ann Hale"), mention(t, "Mo Ali"), mention(t, "Cllr Hale spoke")];
+        ms[2].end = ms[2].start + "Cllr Hale".len();
+        ms.push(mention(t, "Jo Bloggs MP"));
+        let o = resolve(t, &ms);
+        let names: Vec<_> = o.iter().map(|p| (p.name.as_str(), p.title.as_str(), p.role.as_str())).collect();
+        assert_eq!(names, [("Ann Hale", "Cllr", ""), ("Mo Ali", "", "chief executive"), ("Jo Bloggs", "", "MP")]);
+        assert_eq!(&t[o[0].start..o[0].end], "Ann Hale");
     }
 
     #[test]

@@ -47,6 +47,12 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
         fill(&mut w).map_err(wrap)?;
         w.flush().map_err(wrap)?;
     }
+    // tempfile creates 0600 files; outputs are ordinary files others may read
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(wrap)?;
+    }
     tmp.as_file().sync_all().map_err(wrap)?;
     tmp.persist(path).map_err(|e| wrap(e.error))?;
     Ok(())

@@ -1,0 +1,148 @@
+//! End-to-end tests of `ofsted classify` with the real models: files, columns, offsets, errors, exit codes.
+
+mod common;
+use common::*;
+use std::collections::HashMap;
+
+const PRAISE: &str = "Inspectors judged the council's services for children in care to be outstanding.";
+const ARTICLE_A: &str = "Riverton council rated good by Ofsted\n\nBy Sam Hughes, local democracy reporter\n\n\
+Riverton Borough Council's children's services have been rated good. Inspectors said social workers know their children well. \
+However, some plans for disabled children lack detail, and return-home interviews are not always timely.\n\n\
+Jane Okafor, director of children's services at Riverton Borough Council, said: “We are delighted. Staff have worked incredibly hard.”\n\n\
+Subscribe to our newsletter\n";
+
+fn inputs(dir: &std::path::Path) -> HashMap<String, String> {
+    write(dir, "in/a_riverton.txt", ARTICLE_A.as_bytes());
+    write(dir, "in/nested/b.txt", format!("{PRAISE}\n").as_bytes());
+    write(dir, "in/rows.csv", "id,text\nc1,\"Leaders should ensure that care leavers have suitable homes. Caseloads are too high.\"\nc2\n".as_bytes());
+    write(dir, "in/rows.jsonl", b"{\"id\": \"j1\", \"text\": \"The council was judged inadequate.\"}\n{broken json\n");
+    write(dir, "in/bad.txt", b"fine\n\xff\xfebroken\n");
+    write(dir, "in/empty.txt", b"  \n\n");
+    HashMap::from([
+        ("a_riverton".to_string(), ARTICLE_A.to_string()),
+        ("b".to_string(), format!("{PRAISE}\n")),
+        ("c1".to_string(), "Leaders should ensure that care leavers have suitable homes. Caseloads are too high.".to_string()),
+        ("j1".to_string(), "The council was judged inadequate.".to_string()),
+    ])
+}
+
+#[test]
+fn classify_writes_the_four_files_with_exact_columns_and_offsets_and_reports_bad_inputs() {
+    let d = tempfile::tempdir().unwrap();
+    let texts = inputs(d.path());
+    let out = d.path().join("out");
+    let r = ofsted(&["classify", "--quiet"]).arg(d.path().join("in")).arg("--out").arg(&out).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 1, "some inputs failed, so exit 1; stderr: {}", r.stderr);
+
+    let (header, rows) = read_csv(&out.join("sentences.csv"));
+    assert_eq!(header, ["article_id", "sentence_index", "start", "end", "label", "confidence", "p_strength", "p_improvement", "p_other", "text"]);
+    let mut seen = std::collections::HashSet::new();
+    for row in &rows {
+        let text = &texts[&row[0]];
+        let (s, e): (usize, usize) = (row[2].parse().unwrap(), row[3].parse().unwrap());
+        assert_eq!(&text[s..e], row[9], "offsets must slice the article text exactly");
+        assert!(["strength", "improvement", "other"].contains(&row[4].as_str()));
+        let p: Vec<f32> = row[6..9].iter().map(|x| x.parse().unwrap()).collect();
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+        let conf: f32 = row[5].parse().unwrap();
+        assert!((conf - p.iter().cloned().fold(0.0, f32::max)).abs() < 1e-6);
+        seen.insert(row[0].clone());
+    }
+    assert_eq!(seen.len(), 4, "the four good articles are all classified: {seen:?}");
+    let a_units: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "a_riverton").collect();
+    let a_texts: Vec<&str> = a_units.iter().map(|r| r[9].as_str()).collect();
+    assert_eq!(a_texts[0], "Riverton council rated good by Ofsted");
+    assert!(a_texts.contains(&"Subscribe to our newsletter"));
+    assert!(a_units.iter().enumerate().all(|(i, r)| r[1] == i.to_string()), "sentence_index counts from 0 per article");
+
+    let (oh, officials) = read_csv(&out.join("officials.csv"));
+    assert_eq!(oh, ["article_id", "name", "role", "organisation", "is_official", "start", "end", "confidence"]);
+    let jane = officials.iter().find(|r| r[1] == "Jane Okafor").unwrap_or_else(|| panic!("Jane Okafor not found: {officials:?}"));
+    assert_eq!(jane[2], "director of children's services");
+    assert_eq!(jane[3], "Riverton Borough Council");
+    assert_eq!(jane[4], "true");
+    let (s, e): (usize, usize) = (jane[5].parse().unwrap(), jane[6].parse().unwrap());
+    assert_eq!(&ARTICLE_A[s..e], "Jane Okafor");
+    if let Some(sam) = officials.iter().find(|r| r[1] == "Sam Hughes") {
+        assert_eq!(sam[4], "false", "a reporter is not an official");
+    }
+
+    let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    let errors = run["errors"].as_array().unwrap();
+    let msgs: Vec<String> = errors.iter().map(|e| format!("{}:{} {}", e["file"].as_str().unwrap_or(""), e["line"], e["message"])).collect();
+    assert_eq!(errors.len(), 4, "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.contains("bad.txt:2") && m.contains("UTF-8")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.contains("empty.txt") && m.contains("empty article")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.contains("rows.csv:3")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.contains("rows.jsonl:2") && m.contains("malformed JSON")), "{msgs:?}");
+    assert!(r.stderr.contains("bad.txt:2"), "errors are also printed on stderr");
+    assert_eq!(run["counts"]["articles"], 4);
+    assert_eq!(run["counts"]["sentences"].as_u64().unwrap() as usize, rows.len());
+    for m in ["encoder", "ner", "classifier_head"] {
+        assert_eq!(run["models"][m]["sha256"].as_str().unwrap().len(), 64);
+    }
+    assert!(run["sentences_per_second"].as_f64().unwrap() > 0.0);
+
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(out.join("articles.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    let a = lines.iter().find(|l| l["id"] == "a_riverton").unwrap();
+    let total: u64 = ["strength", "improvement", "other"].iter().map(|k| a["counts"][k].as_u64().unwrap()).sum();
+    assert_eq!(total as usize, a["sentences"].as_array().unwrap().len());
+    assert!(a["officials"].as_array().unwrap().iter().any(|o| o["name"] == "Jane Okafor"));
+    assert!(a["source"].as_str().unwrap().ends_with("a_riverton.txt"));
+}
+
+#[test]
+fn clean_inputs_exit_zero_and_a_rerun_replaces_outputs() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "one.txt", format!("{PRAISE}\n").as_bytes());
+    let out = d.path().join("out");
+    for _ in 0..2 {
+        let r = ofsted(&["classify", "-q"]).arg(&a).arg("--out").arg(&out).arg("--models-dir").arg(models()).arg("--threads").arg("1").run();
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let names: std::collections::BTreeSet<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["articles.jsonl", "officials.csv", "run.json", "sentences.csv"].map(String::from).into());
+    let (_, rows) = read_csv(&out.join("sentences.csv"));
+    assert_eq!(rows.len(), 1);
+}
+
+#[test]
+fn usage_and_setup_errors_exit_two_with_a_clear_message() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "one.txt", b"Text.");
+    let r = ofsted(&["classify"]).arg(&a).run();
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--out"), "{}", r.stderr);
+    let r = ofsted(&["classify"]).arg(&a).arg("--out").arg(d.path().join("o")).arg("--models-dir").arg(d.path()).run();
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("setup.sh"), "missing models point at setup: {}", r.stderr);
+    let r = ofsted(&["classify"]).arg(&a).arg("--out").arg(d.path().join("o")).arg("--models-dir").arg(models()).arg("--model").arg(d.path()).run();
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("head.json"), "{}", r.stderr);
+    let r = ofsted(&["classify", "--threads", "0"]).arg(&a).arg("--out").arg(d.path().join("o")).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn help_explains_each_subcommand_with_an_example() {
+    for sub in ["classify", "train"] {
+        let r = ofsted(&[sub, "--help"]).run();
+        assert_eq!(r.code, 0);
+        assert!(r.stdout.contains("Example"), "{sub} --help has an example");
+        assert!(r.stdout.contains("--out"));
+    }
+    let r = ofsted(&["--help"]).run();
+    assert!(r.stdout.contains("classify") && r.stdout.contains("train"));
+}
+
+#[test]
+fn csv_fields_can_be_renamed_by_flag_and_env() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "news.csv", b"doc,body\nn1,\"Ofsted rated the trust good.\"\n");
+    let out = d.path().join("out");
+    let r = ofsted(&["classify", "-q", "--id-field", "doc"]).arg(&f).arg("--out").arg(&out).arg("--models-dir").arg(models()).env("OFSTED_TEXT_FIELD", "body").run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_, rows) = read_csv(&out.join("sentences.csv"));
+    assert_eq!(rows[0][0], "n1");
+}

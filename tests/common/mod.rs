@@ -1,0 +1,67 @@
+//! One builder for integration tests: arguments in, exit code, stdout, stderr and files out.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Ofsted {
+    args: Vec<String>,
+    envs: Vec<(String, String)>,
+    cwd: Option<PathBuf>,
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn ofsted(args: &[&str]) -> Ofsted {
+    Ofsted { args: args.iter().map(|s| s.to_string()).collect(), envs: Vec::new(), cwd: None }
+}
+
+impl Ofsted {
+    pub fn arg(mut self, a: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.args.push(a.as_ref().to_string_lossy().into_owned());
+        self
+    }
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.envs.push((k.into(), v.into()));
+        self
+    }
+    pub fn cwd(mut self, d: &Path) -> Self {
+        self.cwd = Some(d.to_path_buf());
+        self
+    }
+    pub fn run(self) -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ofsted"));
+        c.args(&self.args).env_remove("OFSTED_OUT").env_remove("OFSTED_MODEL").env_remove("OFSTED_MODELS_DIR");
+        for (k, v) in &self.envs {
+            c.env(k, v);
+        }
+        if let Some(d) = &self.cwd {
+            c.current_dir(d);
+        }
+        let o = c.output().expect("run ofsted");
+        Output { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into(), stderr: String::from_utf8_lossy(&o.stderr).into() }
+    }
+}
+
+/// The checkout's models folder (set up by scripts/setup.sh).
+pub fn models() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+}
+
+pub fn write(dir: &Path, name: &str, body: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r.records().map(|rec| rec.unwrap().iter().map(String::from).collect()).collect();
+    (header, rows)
+}

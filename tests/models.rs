@@ -1,0 +1,56 @@
+//! Real-model checks: both models load from the setup output and do their jobs on invented text.
+
+mod common;
+use ofsted::classify::{SentenceClassifier, SentenceModel};
+use ofsted::encoder::Encoder;
+use ofsted::label::Label;
+use ofsted::ner::{NerModel, PersonTagger};
+
+#[test]
+fn ner_finds_people_as_whole_names() {
+    let ner = NerModel::load(&common::models().join("ner")).expect("run scripts/setup.sh first");
+    let texts = [
+        "Council leader Cllr Margaret Holloway said the report was encouraging.",
+        "The report was published on Tuesday.",
+        "Speaking for the trust, Daniel Osei-Bonsu thanked staff.",
+    ];
+    let spans = ner.tag(&texts, &mut |_| {}).unwrap();
+    let names: Vec<Vec<&str>> = spans.iter().zip(texts).map(|(ss, t)| ss.iter().map(|s| &t[s.start..s.end]).collect()).collect();
+    assert!(names[0].contains(&"Margaret Holloway"), "{names:?}");
+    assert!(names[1].is_empty(), "{names:?}");
+    assert_eq!(names[2].len(), 1, "{names:?}");
+    assert!(names[2][0].starts_with("Daniel Osei"), "{names:?}");
+    assert!(spans[0][0].confidence > 0.5 && spans[0][0].confidence <= 1.0);
+}
+
+#[test]
+fn encoder_embeddings_are_unit_length_and_order_independent_of_batching() {
+    let mut enc = Encoder::load(&common::models().join("encoder")).unwrap();
+    let texts = ["Short.", "A much longer sentence about inspection findings for care leavers in the borough.", "Medium length text here."];
+    enc.batch_size = 1;
+    let one = enc.embed(&texts, &mut |_| {}).unwrap();
+    enc.batch_size = 3;
+    let all = enc.embed(&texts, &mut |_| {}).unwrap();
+    for i in 0..3 {
+        let norm: f32 = one.row(i).dot(&one.row(i)).sqrt();
+        assert!((norm - 1.0).abs() < 1e-4);
+        let cos = one.row(i).dot(&all.row(i));
+        assert!(cos > 0.9999, "padding must not change embeddings (row {i}: {cos})");
+    }
+    assert!(one.row(0).dot(&one.row(1)) < 0.9);
+}
+
+#[test]
+fn default_classifier_separates_clear_praise_from_clear_criticism() {
+    let enc = Encoder::load(&common::models().join("encoder")).unwrap();
+    let model = SentenceModel::load(&common::models().join("default"), enc).expect("models/default is committed");
+    let texts = [
+        "Inspectors found that children in care are exceptionally well supported by skilled and stable social workers.",
+        "Inspectors found serious weaknesses: too many children wait too long for help and managers do not check plans.",
+        "The report was published on the Ofsted website on Tuesday morning.",
+    ];
+    let p = model.predict(&texts, &mut |_| {}).unwrap();
+    assert_eq!(p[0].label, Label::Strength, "{p:?}");
+    assert_eq!(p[1].label, Label::Improvement, "{p:?}");
+    assert!(p[0].probs[0] > p[1].probs[0] && p[1].probs[1] > p[0].probs[1]);
+}
