@@ -112,6 +112,70 @@ impl LabelledSet {
     }
 }
 
+/// A gold official (officials.csv): the guide's fields, plus title, ward and party.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct GoldOfficial {
+    pub article_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub organisation: String,
+    pub is_official: bool,
+    #[serde(default)]
+    pub ward: String,
+    #[serde(default)]
+    pub party: String,
+}
+
+/// A gold grade row (grades.csv).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct GoldGrade {
+    pub article_id: String,
+    pub authority: String,
+    pub judgement_area: String,
+    pub grade: String,
+}
+
+pub const GRADES: [&str; 4] = ["outstanding", "good", "requires improvement to be good", "inadequate"];
+
+/// Read `officials.csv` or `grades.csv` of a labelled folder, checking every row refers to a known
+/// article (and, for grades, uses one of the four grades). Problems name file and line.
+pub fn load_rows<T: for<'de> Deserialize<'de>>(path: &Path, articles: &BTreeMap<String, String>, article_of: impl Fn(&T) -> &str, check: impl Fn(&T) -> Option<String>) -> std::result::Result<Vec<T>, Vec<Error>> {
+    let mut rdr = csv::Reader::from_path(path).map_err(|e| vec![Error::data(path, None, format!("cannot read: {e}"))])?;
+    let headers = rdr.headers().cloned().map_err(|e| vec![Error::data(path, Some(1), e.to_string())])?;
+    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    for rec in rdr.records() {
+        let line = rec.as_ref().map_or_else(|e| e.position().map(|p| p.line()), |r| r.position().map(|p| p.line()));
+        match rec.and_then(|r| r.deserialize::<T>(Some(&headers))) {
+            Err(e) => errors.push(Error::data(path, line, format!("malformed row: {e}"))),
+            Ok(row) => {
+                if !articles.contains_key(article_of(&row)) {
+                    errors.push(Error::data(path, line, format!("no such article {:?}", article_of(&row))));
+                } else if let Some(m) = check(&row) {
+                    errors.push(Error::data(path, line, m));
+                } else {
+                    rows.push(row);
+                }
+            }
+        }
+    }
+    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+}
+
+impl LabelledSet {
+    pub fn officials(&self) -> std::result::Result<Vec<GoldOfficial>, Vec<Error>> {
+        load_rows(&self.dir.join("officials.csv"), &self.articles, |o: &GoldOfficial| &o.article_id, |o| o.name.trim().is_empty().then(|| "empty name".to_string()))
+    }
+    pub fn grades(&self) -> std::result::Result<Vec<GoldGrade>, Vec<Error>> {
+        load_rows(&self.dir.join("grades.csv"), &self.articles, |g: &GoldGrade| &g.article_id, |g| {
+            (!GRADES.contains(&g.grade.as_str())).then(|| format!("grade {:?} is not one of {}", g.grade, GRADES.join(", ")))
+        })
+    }
+}
+
 fn check_row(row: Row, articles: &BTreeMap<String, String>) -> std::result::Result<LabelledUnit, String> {
     let ctx = |m: String| format!("article {:?}, unit {:?}: {m}", row.article_id, short(&row.text));
     let label: Label = row.label.parse().map_err(|e: String| ctx(e))?;

@@ -56,6 +56,9 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     if let Some(t) = cfg.threads {
         tch::set_num_threads(t as i32);
     }
+    if !cfg.parallel {
+        tokenizers::utils::parallelism::set_parallelism(false);
+    }
     let mode = Mode::detect(cfg.quiet);
     let say = |m: &str| {
         if mode != Mode::Quiet {

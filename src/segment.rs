@@ -162,7 +162,11 @@ impl NewsSegmenter {
             }
             let next = chars[k].1;
             let single_dot = c == '.' && j - i == 1 || (c == '.' && chars[i + 1..j].iter().all(|&(_, ch)| is_closer(ch)));
-            let split = if next.is_lowercase() {
+            let inside_parens = {
+                let seen = &s[start..at];
+                seen.matches('(').count() > seen.matches(')').count() && s[end..].contains(')')
+            };
+            let split = if next.is_lowercase() || inside_parens {
                 false
             } else if single_dot && self.is_abbreviation(s, at) {
                 // "Dr. Smith", "J. Bloggs"; but "No. 10" only before a digit
@@ -282,6 +286,12 @@ mod tests {
         let seg = NewsSegmenter::default().segment(t);
         let got: Vec<_> = seg.iter().map(|u| &t[u.start..u.end]).collect();
         assert_eq!(got, ["Title line", "A sentence here."]);
+    }
+
+    #[test]
+    fn full_stops_inside_an_open_parenthesis_do_not_split() {
+        let t = "Staff were praised. (Image: Town Hall, Anytown. Source: J Bloggs) Next sentence. (Unclosed. Then more.";
+        assert_eq!(texts(t), ["Staff were praised.", "(Image: Town Hall, Anytown. Source: J Bloggs) Next sentence.", "(Unclosed.", "Then more."]);
     }
 
     #[test]
