@@ -47,8 +47,13 @@ def main():
     p1, p2, dis, rows = [], [], [], []
     name_agree = name_total = off_agree = off_total = 0
     grade_agree = grade_total = 0
+    missing = []
     for aid, us in sorted(units.items()):
-        j = json.load(open(os.path.join(a.pass2, aid + ".json"), encoding="utf-8"))
+        jp = os.path.join(a.pass2, aid + ".json")
+        if not os.path.exists(jp):
+            missing.append(aid)
+            continue
+        j = json.load(open(jp, encoding="utf-8"))
         if len(j["labels"]) != len(us):
             raise SystemExit(f"{aid}: pass 2 has {len(j['labels'])} labels for {len(us)} units")
         for i, (u, l2) in enumerate(zip(us, j["labels"])):
@@ -75,6 +80,8 @@ def main():
         grade_agree += len(g1 & g2); grade_total += len(g1 | g2)
         for g in sorted(g1 ^ g2):
             dis.append({"kind": "grade", "article_id": aid, "row": g, "in": "pass1" if g in g1 else "pass2"})
+    if missing:
+        print(f"no second pass for {len(missing)} article(s): {' '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
     po, k = kappa(p1, p2)
     print(f"sentence labels: {len(p1)} units, agreement {po:.3f}, Cohen's kappa {k:.3f}, {sum(x != y for x, y in zip(p1, p2))} disagreements")
     cm = collections.Counter(zip(p1, p2))
