@@ -9,6 +9,7 @@ pub mod config;
 pub mod corpus;
 pub mod encoder;
 pub mod error;
+pub mod eval;
 pub mod head;
 pub mod input;
 pub mod label;

@@ -2,7 +2,7 @@
 
 use crate::label::Label;
 use ndarray::Array2;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ClassScores {
@@ -80,5 +80,154 @@ mod tests {
         assert_eq!(s.per_class[2].f1, 1.0);
         assert!((s.macro_f1 - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(score(&[], &[]).accuracy, 0.0);
+    }
+}
+
+/// Percentile interval of a sample (sorted copy), e.g. `percentile_interval(xs, 0.95)`.
+pub fn percentile_interval(xs: &[f64], level: f64) -> (f64, f64) {
+    let mut v: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    v.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        let pos = p * (v.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+    };
+    let tail = (1.0 - level) / 2.0;
+    (q(tail), q(1.0 - tail))
+}
+
+/// Resample groups (articles) with replacement `rounds` times; `stat` sees the chosen group indices.
+pub fn bootstrap_groups(groups: usize, rounds: usize, seed: u64, mut stat: impl FnMut(&[usize]) -> f64) -> Vec<f64> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut pick = vec![0usize; groups];
+    (0..rounds)
+        .map(|_| {
+            for p in pick.iter_mut() {
+                *p = rng.gen_range(0..groups.max(1));
+            }
+            stat(&pick)
+        })
+        .collect()
+}
+
+/// One bin of a reliability table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ReliabilityBin {
+    pub lower: f64,
+    pub upper: f64,
+    pub count: usize,
+    pub mean_confidence: f64,
+    pub accuracy: f64,
+}
+
+/// Reliability table over `bins` equal-width confidence bins, and the expected calibration error
+/// (bin-size-weighted mean |accuracy - confidence|).
+pub fn calibration(confidence: &[f64], correct: &[bool], bins: usize) -> (Vec<ReliabilityBin>, f64) {
+    let mut table: Vec<ReliabilityBin> = (0..bins)
+        .map(|b| ReliabilityBin { lower: b as f64 / bins as f64, upper: (b + 1) as f64 / bins as f64, count: 0, mean_confidence: 0.0, accuracy: 0.0 })
+        .collect();
+    for (&c, &ok) in confidence.iter().zip(correct) {
+        let b = ((c * bins as f64).floor() as usize).min(bins - 1);
+        table[b].count += 1;
+        table[b].mean_confidence += c;
+        table[b].accuracy += ok as u8 as f64;
+    }
+    let n = confidence.len().max(1) as f64;
+    let mut ece = 0.0;
+    for b in &mut table {
+        if b.count > 0 {
+            b.mean_confidence /= b.count as f64;
+            b.accuracy /= b.count as f64;
+            ece += b.count as f64 / n * (b.accuracy - b.mean_confidence).abs();
+        }
+    }
+    (table, ece)
+}
+
+/// Exact two-sided McNemar test from the discordant counts: `b` = only the first system right,
+/// `c` = only the second right. Under no difference, b ~ Binomial(b + c, 1/2).
+pub fn mcnemar_exact(b: usize, c: usize) -> f64 {
+    let n = b + c;
+    if n == 0 {
+        return 1.0;
+    }
+    let k = b.min(c);
+    // P(X <= k) for X ~ Bin(n, 0.5), in log space for large n
+    let ln_half_n = n as f64 * 0.5f64.ln();
+    let mut log_choose = 0.0; // ln C(n, 0)
+    let mut tail = 0.0;
+    for i in 0..=k {
+        if i > 0 {
+            log_choose += ((n - i + 1) as f64).ln() - (i as f64).ln();
+        }
+        tail += (log_choose + ln_half_n).exp();
+    }
+    (2.0 * tail).min(1.0)
+}
+
+/// Precision, recall and F1 from counts; 0 where undefined.
+pub fn prf(tp: usize, n_pred: usize, n_gold: usize) -> (f64, f64, f64) {
+    let p = ratio(tp, n_pred);
+    let r = ratio(tp, n_gold);
+    let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    (p, r, f)
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn percentile_interval_interpolates() {
+        let xs: Vec<f64> = (0..=100).map(f64::from).collect();
+        let (lo, hi) = percentile_interval(&xs, 0.95);
+        assert!((lo - 2.5).abs() < 1e-9 && (hi - 97.5).abs() < 1e-9);
+        assert!(percentile_interval(&[], 0.95).0.is_nan());
+    }
+
+    #[test]
+    fn bootstrap_is_seeded_and_resamples_with_replacement() {
+        let a = bootstrap_groups(5, 50, 3, |p| p.iter().sum::<usize>() as f64);
+        let b = bootstrap_groups(5, 50, 3, |p| p.iter().sum::<usize>() as f64);
+        let c = bootstrap_groups(5, 50, 4, |p| p.iter().sum::<usize>() as f64);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert!(a.iter().any(|&s| s != 10.0), "some resample repeats a group");
+    }
+
+    #[test]
+    fn calibration_hand_computed() {
+        // bin [0.9,1.0): confidences .95 .95, one right -> acc .5, |.5-.95| = .45 weight 2/4
+        // bin [0.6,0.7): .65 .65 both right -> |1-.65| = .35 weight 2/4
+        let (table, ece) = calibration(&[0.95, 0.95, 0.65, 0.65], &[true, false, true, true], 10);
+        assert_eq!(table[9].count, 2);
+        assert!((table[9].accuracy - 0.5).abs() < 1e-12);
+        assert!((ece - (0.5 * 0.45 + 0.5 * 0.35)).abs() < 1e-12);
+        assert_eq!(table[0].count, 0);
+        let (_, perfect) = calibration(&[1.0, 1.0], &[true, true], 10);
+        assert!(perfect.abs() < 1e-12, "confidence 1.0 falls in the last bin");
+    }
+
+    #[test]
+    fn mcnemar_exact_hand_computed() {
+        // b=0, c=5: 2 * 0.5^5 = 0.0625
+        assert!((mcnemar_exact(0, 5) - 0.0625).abs() < 1e-12);
+        // b=1, c=4: 2 * (1 + 5) / 32 = 0.375
+        assert!((mcnemar_exact(1, 4) - 0.375).abs() < 1e-12);
+        assert_eq!(mcnemar_exact(3, 3), 1.0);
+        assert_eq!(mcnemar_exact(0, 0), 1.0);
+        assert!(mcnemar_exact(0, 2000) < 1e-100);
+    }
+
+    #[test]
+    fn prf_handles_empty_sides() {
+        assert_eq!(prf(0, 0, 0), (0.0, 0.0, 0.0));
+        assert_eq!(prf(0, 3, 0), (0.0, 0.0, 0.0));
+        let (p, r, f) = prf(2, 4, 2);
+        assert!((p - 0.5).abs() < 1e-12 && (r - 1.0).abs() < 1e-12 && (f - 2.0 / 3.0).abs() < 1e-12);
     }
 }

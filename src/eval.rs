@@ -1,0 +1,704 @@
+//! Scoring predictions against a gold folder: sentences (with article-level bootstrap intervals
+//! and calibration), segmentation, officials and grades. Gold units are matched to predicted
+//! units by largest byte overlap, so scores stay meaningful when segmentation differs.
+
+use crate::corpus::{self, GoldGrade, GoldOfficial, LabelledSet};
+use crate::error::{Error, Result};
+use crate::label::Label;
+use crate::metrics::{bootstrap_groups, calibration, percentile_interval, prf, ReliabilityBin};
+use crate::pipeline::ArticleOutput;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+#[derive(Debug, Clone)]
+pub struct PredUnit {
+    pub start: usize,
+    pub end: usize,
+    pub label: Label,
+    pub confidence: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PredOfficial {
+    pub name: String,
+    pub role: String,
+    pub organisation: String,
+    pub is_official: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PredGrade {
+    pub authority: String,
+    pub judgement_area: String,
+    pub grade: String,
+}
+
+/// What a system produced, per article id.
+#[derive(Debug, Default)]
+pub struct Predictions {
+    pub units: BTreeMap<String, Vec<PredUnit>>,
+    pub officials: BTreeMap<String, Vec<PredOfficial>>,
+    /// None when the system does not extract grades (no grades.csv).
+    pub grades: Option<BTreeMap<String, Vec<PredGrade>>>,
+}
+
+impl Predictions {
+    pub fn from_outputs(results: &[ArticleOutput]) -> Predictions {
+        let mut p = Predictions::default();
+        for r in results {
+            p.units.insert(r.article.id.clone(), r.units.iter().map(|u| PredUnit { start: u.start, end: u.end, label: u.label, confidence: u.confidence as f64 }).collect());
+            p.officials.insert(
+                r.article.id.clone(),
+                r.officials.iter().map(|o| PredOfficial { name: o.name.clone(), role: o.role.clone(), organisation: o.organisation.clone(), is_official: o.is_official }).collect(),
+            );
+        }
+        p
+    }
+
+    /// Read a `classify` output folder (sentences.csv, officials.csv, and grades.csv if present).
+    pub fn from_dir(dir: &Path) -> Result<Predictions> {
+        #[derive(Deserialize)]
+        struct S {
+            article_id: String,
+            start: usize,
+            end: usize,
+            label: String,
+            confidence: f64,
+        }
+        #[derive(Deserialize)]
+        struct O {
+            article_id: String,
+            name: String,
+            role: String,
+            organisation: String,
+            is_official: bool,
+        }
+        #[derive(Deserialize)]
+        struct G {
+            article_id: String,
+            authority: String,
+            judgement_area: String,
+            grade: String,
+        }
+        fn rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
+            let mut r = csv::Reader::from_path(path).map_err(|e| Error::input(path, None, e.to_string()))?;
+            let headers = r.headers().cloned().map_err(|e| Error::input(path, Some(1), e.to_string()))?;
+            let mut out = Vec::new();
+            for rec in r.records() {
+                let rec = rec.map_err(|e| Error::input(path, e.position().map(|p| p.line()), e.to_string()))?;
+                let line = rec.position().map(|p| p.line());
+                out.push(rec.deserialize(Some(&headers)).map_err(|e| Error::input(path, line, format!("malformed row: {e}")))?);
+            }
+            Ok(out)
+        }
+        let mut p = Predictions::default();
+        for s in rows::<S>(&dir.join("sentences.csv"))? {
+            let label: Label = s.label.parse().map_err(|e: String| Error::input(dir.join("sentences.csv"), None, e))?;
+            p.units.entry(s.article_id).or_default().push(PredUnit { start: s.start, end: s.end, label, confidence: s.confidence });
+        }
+        for o in rows::<O>(&dir.join("officials.csv"))? {
+            p.officials.entry(o.article_id).or_default().push(PredOfficial { name: o.name, role: o.role, organisation: o.organisation, is_official: o.is_official });
+        }
+        let grades = dir.join("grades.csv");
+        if grades.is_file() {
+            let mut m: BTreeMap<String, Vec<PredGrade>> = BTreeMap::new();
+            for g in rows::<G>(&grades)? {
+                m.entry(g.article_id).or_default().push(PredGrade { authority: g.authority, judgement_area: g.judgement_area, grade: g.grade });
+            }
+            p.grades = Some(m);
+        }
+        Ok(p)
+    }
+}
+
+/// The gold folder: labelled units, officials and grades.
+pub struct Gold {
+    pub set: LabelledSet,
+    pub officials: Vec<GoldOfficial>,
+    pub grades: Vec<GoldGrade>,
+}
+
+impl Gold {
+    pub fn load(dir: &Path) -> Result<Gold> {
+        let set = corpus::load_or_report(dir)?;
+        let join = |errs: Vec<Error>| Error::data(dir, None, errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+        let officials = set.officials().map_err(join)?;
+        let grades = set.grades().map_err(join)?;
+        Ok(Gold { set, officials, grades })
+    }
+}
+
+/// One gold unit and what the system said about it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitResult {
+    pub article_id: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub gold: Label,
+    /// Label of the predicted unit overlapping this gold unit most; None when nothing overlaps.
+    pub pred: Option<Label>,
+    pub confidence: Option<f64>,
+    pub exact_boundaries: bool,
+}
+
+impl UnitResult {
+    pub fn correct(&self) -> bool {
+        self.pred == Some(self.gold)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Interval {
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClassRow {
+    pub label: Label,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: Interval,
+    pub support: usize,
+    pub predicted: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SentenceReport {
+    pub units: usize,
+    pub articles: usize,
+    pub unmatched: usize,
+    pub per_class: Vec<ClassRow>,
+    pub macro_f1: Interval,
+    pub micro_f1: Interval,
+    pub accuracy: Interval,
+    /// rows: gold strength/improvement/other; columns: predicted strength/improvement/other/none
+    pub confusion: Vec<Vec<usize>>,
+    pub ece: f64,
+    pub reliability: Vec<ReliabilityBin>,
+    pub bootstrap_rounds: usize,
+    pub bootstrap_seed: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SegmentationReport {
+    pub gold_units: usize,
+    pub predicted_units: usize,
+    pub exact: usize,
+    pub exact_rate: f64,
+    pub boundary_precision: f64,
+    pub boundary_recall: f64,
+    pub boundary_f1: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Criterion {
+    pub name: String,
+    pub true_positives: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OfficialMiss {
+    pub article_id: String,
+    pub name: String,
+    pub role: String,
+    pub organisation: String,
+    pub is_official: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OfficialsReport {
+    pub gold: usize,
+    pub predicted: usize,
+    pub criteria: Vec<Criterion>,
+    pub is_official_accuracy: f64,
+    pub missed: Vec<OfficialMiss>,
+    pub spurious: Vec<OfficialMiss>,
+    /// (article, gold name) pairs matched by name, for `--compare`
+    pub matched: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GradesReport {
+    pub gold: usize,
+    pub predicted: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub missed: Vec<(String, PredGrade)>,
+    pub spurious: Vec<(String, PredGrade)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    pub tool_version: String,
+    pub gold: String,
+    pub system: String,
+    pub sentences: SentenceReport,
+    pub segmentation: SegmentationReport,
+    pub officials: OfficialsReport,
+    /// None when the system produced no grades.
+    pub grades: Option<GradesReport>,
+    pub units: Vec<UnitResult>,
+}
+
+pub const BOOTSTRAP_ROUNDS: usize = 1000;
+pub const BOOTSTRAP_SEED: u64 = 2024;
+
+/// Predicted unit with the largest byte overlap with `[s, e)`; ties go to the earlier unit.
+fn best_overlap(preds: &[PredUnit], s: usize, e: usize) -> Option<&PredUnit> {
+    let mut best: Option<(&PredUnit, usize)> = None;
+    for p in preds {
+        let ov = e.min(p.end).saturating_sub(s.max(p.start));
+        if ov > 0 && best.is_none_or(|(_, b)| ov > b) {
+            best = Some((p, ov));
+        }
+    }
+    best.map(|(p, _)| p)
+}
+
+pub fn match_units(gold: &LabelledSet, preds: &Predictions) -> Vec<UnitResult> {
+    let empty = Vec::new();
+    gold.units
+        .iter()
+        .map(|g| {
+            let ps = preds.units.get(&g.article_id).unwrap_or(&empty);
+            let best = best_overlap(ps, g.start, g.end);
+            UnitResult {
+                article_id: g.article_id.clone(),
+                start: g.start,
+                end: g.end,
+                text: g.text.clone(),
+                gold: g.label,
+                pred: best.map(|p| p.label),
+                confidence: best.map(|p| p.confidence),
+                exact_boundaries: best.is_some_and(|p| p.start == g.start && p.end == g.end),
+            }
+        })
+        .collect()
+}
+
+/// Confusion counts `[gold][pred or none]` (3 x 4) of a set of units.
+fn confusion(units: &[&UnitResult]) -> [[usize; 4]; 3] {
+    let mut m = [[0usize; 4]; 3];
+    for u in units {
+        m[u.gold.index()][u.pred.map_or(3, Label::index)] += 1;
+    }
+    m
+}
+
+struct Point {
+    per_class: [(f64, f64, f64, usize, usize); 3],
+    macro_f1: f64,
+    micro_f1: f64,
+    accuracy: f64,
+}
+
+fn point(m: &[[usize; 4]; 3]) -> Point {
+    let mut per_class = [(0.0, 0.0, 0.0, 0, 0); 3];
+    let (mut tp_all, mut pred_all, mut gold_all) = (0, 0, 0);
+    for k in 0..3 {
+        let tp = m[k][k];
+        let n_pred: usize = (0..3).map(|g| m[g][k]).sum();
+        let n_gold: usize = m[k].iter().sum();
+        let (p, r, f) = prf(tp, n_pred, n_gold);
+        per_class[k] = (p, r, f, n_gold, n_pred);
+        tp_all += tp;
+        pred_all += n_pred;
+        gold_all += n_gold;
+    }
+    let macro_f1 = per_class.iter().map(|c| c.2).sum::<f64>() / 3.0;
+    let micro_f1 = prf(tp_all, pred_all, gold_all).2;
+    let accuracy = if gold_all == 0 { 0.0 } else { tp_all as f64 / gold_all as f64 };
+    Point { per_class, macro_f1, micro_f1, accuracy }
+}
+
+pub fn sentence_report(units: &[UnitResult]) -> SentenceReport {
+    let mut by_article: BTreeMap<&str, Vec<&UnitResult>> = BTreeMap::new();
+    for u in units {
+        by_article.entry(&u.article_id).or_default().push(u);
+    }
+    let per_article: Vec<[[usize; 4]; 3]> = by_article.values().map(|us| confusion(us)).collect();
+    let all = confusion(&units.iter().collect::<Vec<_>>());
+    let p = point(&all);
+    let resampled = |stat: &dyn Fn(&Point) -> f64| {
+        let xs = bootstrap_groups(per_article.len(), BOOTSTRAP_ROUNDS, BOOTSTRAP_SEED, |pick| {
+            let mut m = [[0usize; 4]; 3];
+            for &a in pick {
+                for g in 0..3 {
+                    for q in 0..4 {
+                        m[g][q] += per_article[a][g][q];
+                    }
+                }
+            }
+            stat(&point(&m))
+        });
+        percentile_interval(&xs, 0.95)
+    };
+    let interval = |value: f64, stat: &dyn Fn(&Point) -> f64| {
+        let (low, high) = resampled(stat);
+        Interval { value, low, high }
+    };
+    let per_class = Label::ALL
+        .iter()
+        .map(|&l| {
+            let k = l.index();
+            let c = p.per_class[k];
+            ClassRow { label: l, precision: c.0, recall: c.1, f1: interval(c.2, &|q: &Point| q.per_class[k].2), support: c.3, predicted: c.4 }
+        })
+        .collect();
+    let matched: Vec<&UnitResult> = units.iter().filter(|u| u.pred.is_some()).collect();
+    let conf: Vec<f64> = matched.iter().map(|u| u.confidence.unwrap_or(0.0)).collect();
+    let ok: Vec<bool> = matched.iter().map(|u| u.correct()).collect();
+    let (reliability, ece) = calibration(&conf, &ok, 10);
+    SentenceReport {
+        units: units.len(),
+        articles: by_article.len(),
+        unmatched: units.len() - matched.len(),
+        per_class,
+        macro_f1: interval(p.macro_f1, &|q: &Point| q.macro_f1),
+        micro_f1: interval(p.micro_f1, &|q: &Point| q.micro_f1),
+        accuracy: interval(p.accuracy, &|q: &Point| q.accuracy),
+        confusion: all.iter().map(|r| r.to_vec()).collect(),
+        ece,
+        reliability,
+        bootstrap_rounds: BOOTSTRAP_ROUNDS,
+        bootstrap_seed: BOOTSTRAP_SEED,
+    }
+}
+
+pub fn segmentation_report(gold: &LabelledSet, preds: &Predictions) -> SegmentationReport {
+    let (mut exact, mut bp, mut bg, mut both, mut n_pred) = (0, 0, 0, 0, 0);
+    for id in gold.articles.keys() {
+        let g: Vec<(usize, usize)> = gold.units.iter().filter(|u| &u.article_id == id).map(|u| (u.start, u.end)).collect();
+        let p: Vec<(usize, usize)> = preds.units.get(id).map(|v| v.iter().map(|u| (u.start, u.end)).collect()).unwrap_or_default();
+        n_pred += p.len();
+        let pset: BTreeSet<(usize, usize)> = p.iter().copied().collect();
+        exact += g.iter().filter(|x| pset.contains(x)).count();
+        let gb: BTreeSet<usize> = g.iter().flat_map(|&(s, e)| [s, e]).collect();
+        let pb: BTreeSet<usize> = p.iter().flat_map(|&(s, e)| [s, e]).collect();
+        both += gb.intersection(&pb).count();
+        bg += gb.len();
+        bp += pb.len();
+    }
+    let (precision, recall, f1) = prf(both, bp, bg);
+    let gold_units = gold.units.len();
+    SegmentationReport {
+        gold_units,
+        predicted_units: n_pred,
+        exact,
+        exact_rate: if gold_units == 0 { 0.0 } else { exact as f64 / gold_units as f64 },
+        boundary_precision: precision,
+        boundary_recall: recall,
+        boundary_f1: f1,
+    }
+}
+
+const HONORIFICS: &[&str] = &["cllr", "councillor", "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof", "professor", "lord", "lady", "baroness", "rev"];
+const STOPWORDS: &[&str] = &["the", "of", "for", "and", "at", "a", "an", "in", "on", "to", "s"];
+
+pub fn name_tokens(name: &str) -> Vec<String> {
+    name.to_lowercase()
+        .replace(['’', '.'], "")
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|t| !t.is_empty() && !HONORIFICS.contains(t))
+        .map(String::from)
+        .collect()
+}
+
+fn content_tokens(s: &str) -> BTreeSet<String> {
+    s.to_lowercase().replace('’', "'").split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty() && !STOPWORDS.contains(t)).map(String::from).collect()
+}
+
+fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let u = a.union(b).count();
+    if u == 0 { 1.0 } else { a.intersection(b).count() as f64 / u as f64 }
+}
+
+/// Roles match when equal after normalising, one contains the other, or their content words overlap by half.
+pub fn roles_match(gold: &str, pred: &str) -> bool {
+    let (g, p) = (content_tokens(gold), content_tokens(pred));
+    if g.is_empty() || p.is_empty() {
+        return g.is_empty() && p.is_empty();
+    }
+    g.is_subset(&p) || p.is_subset(&g) || jaccard(&g, &p) >= 0.5
+}
+
+/// Organisations match when their content words are equal or one set contains the other.
+pub fn organisations_match(gold: &str, pred: &str) -> bool {
+    let (g, p) = (content_tokens(gold), content_tokens(pred));
+    if g.is_empty() || p.is_empty() {
+        return g.is_empty() && p.is_empty();
+    }
+    g.is_subset(&p) || p.is_subset(&g)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum NameMatch {
+    Exact,
+    Partial,
+}
+
+fn name_match(gold: &str, pred: &str) -> Option<NameMatch> {
+    let (g, p) = (name_tokens(gold), name_tokens(pred));
+    if g.is_empty() || p.is_empty() {
+        return None;
+    }
+    if g == p {
+        return Some(NameMatch::Exact);
+    }
+    let (gs, ps): (BTreeSet<String>, BTreeSet<String>) = (g.iter().cloned().collect(), p.iter().cloned().collect());
+    (g.last() == p.last() || jaccard(&gs, &ps) >= 0.5).then_some(NameMatch::Partial)
+}
+
+pub fn officials_report(gold: &[GoldOfficial], preds: &Predictions) -> OfficialsReport {
+    let mut by_article: BTreeMap<&str, Vec<&GoldOfficial>> = BTreeMap::new();
+    for g in gold {
+        by_article.entry(&g.article_id).or_default().push(g);
+    }
+    let gold_articles: BTreeSet<&str> = gold.iter().map(|g| g.article_id.as_str()).collect();
+    let (mut exact, mut partial, mut role, mut org, mut official, mut n_pred) = (0, 0, 0, 0, 0, 0);
+    let (mut missed, mut spurious, mut matched) = (Vec::new(), Vec::new(), Vec::new());
+    let empty = Vec::new();
+    // articles of the gold set only: predictions for other articles are not scored
+    let mut ids: BTreeSet<&str> = gold_articles.clone();
+    ids.extend(preds.officials.keys().map(String::as_str).filter(|id| preds.units.contains_key(*id) && gold_articles.contains(id)));
+    for id in ids {
+        let gs = by_article.get(id).cloned().unwrap_or_default();
+        let ps = preds.officials.get(id).unwrap_or(&empty);
+        n_pred += ps.len();
+        let mut used_p = vec![false; ps.len()];
+        let mut pair: Vec<Option<(usize, NameMatch)>> = vec![None; gs.len()];
+        for want in [NameMatch::Exact, NameMatch::Partial] {
+            for (gi, g) in gs.iter().enumerate() {
+                if pair[gi].is_some() {
+                    continue;
+                }
+                if let Some(pi) = (0..ps.len()).find(|&pi| !used_p[pi] && name_match(&g.name, &ps[pi].name) == Some(want)) {
+                    used_p[pi] = true;
+                    pair[gi] = Some((pi, want));
+                }
+            }
+        }
+        for (gi, g) in gs.iter().enumerate() {
+            match pair[gi] {
+                Some((pi, how)) => {
+                    let p = &ps[pi];
+                    exact += (how == NameMatch::Exact) as usize;
+                    partial += 1;
+                    role += roles_match(&g.role, &p.role) as usize;
+                    org += organisations_match(&g.organisation, &p.organisation) as usize;
+                    official += (g.is_official == p.is_official) as usize;
+                    matched.push((id.to_string(), g.name.clone()));
+                }
+                None => missed.push(OfficialMiss { article_id: id.into(), name: g.name.clone(), role: g.role.clone(), organisation: g.organisation.clone(), is_official: g.is_official }),
+            }
+        }
+        for (pi, p) in ps.iter().enumerate() {
+            if !used_p[pi] {
+                spurious.push(OfficialMiss { article_id: id.into(), name: p.name.clone(), role: p.role.clone(), organisation: p.organisation.clone(), is_official: p.is_official });
+            }
+        }
+    }
+    let crit = |name: &str, tp: usize| {
+        let (precision, recall, f1) = prf(tp, n_pred, gold.len());
+        Criterion { name: name.into(), true_positives: tp, precision, recall, f1 }
+    };
+    OfficialsReport {
+        gold: gold.len(),
+        predicted: n_pred,
+        criteria: vec![
+            crit("name (exact)", exact),
+            crit("name (partial)", partial),
+            crit("name + role", role),
+            crit("name + organisation", org),
+            crit("name + is_official", official),
+        ],
+        is_official_accuracy: if partial == 0 { 0.0 } else { official as f64 / partial as f64 },
+        missed,
+        spurious,
+        matched,
+    }
+}
+
+fn grade_key(article: &str, authority: &str, area: &str, grade: &str) -> (String, String, String, String) {
+    let auth = content_tokens(authority).into_iter().collect::<Vec<_>>().join(" ");
+    (article.to_string(), auth, area.trim().to_lowercase(), grade.trim().to_lowercase())
+}
+
+pub fn grades_report(gold: &[GoldGrade], preds: &Predictions, articles: &BTreeSet<String>) -> Option<GradesReport> {
+    let pg = preds.grades.as_ref()?;
+    let g: BTreeMap<_, &GoldGrade> = gold.iter().map(|x| (grade_key(&x.article_id, &x.authority, &x.judgement_area, &x.grade), x)).collect();
+    let p: BTreeMap<_, (String, &PredGrade)> = pg
+        .iter()
+        .filter(|(id, _)| articles.contains(*id))
+        .flat_map(|(id, v)| v.iter().map(move |x| (grade_key(id, &x.authority, &x.judgement_area, &x.grade), (id.clone(), x))))
+        .collect();
+    let tp = g.keys().filter(|k| p.contains_key(*k)).count();
+    let (precision, recall, f1) = prf(tp, p.len(), g.len());
+    Some(GradesReport {
+        gold: g.len(),
+        predicted: p.len(),
+        precision,
+        recall,
+        f1,
+        missed: g.iter().filter(|(k, _)| !p.contains_key(*k)).map(|(_, x)| (x.article_id.clone(), PredGrade { authority: x.authority.clone(), judgement_area: x.judgement_area.clone(), grade: x.grade.clone() })).collect(),
+        spurious: p.iter().filter(|(k, _)| !g.contains_key(*k)).map(|(_, (id, x))| (id.clone(), (*x).clone())).collect(),
+    })
+}
+
+pub fn evaluate(gold: &Gold, preds: &Predictions, gold_name: &str, system: &str) -> Report {
+    let units = match_units(&gold.set, preds);
+    let articles: BTreeSet<String> = gold.set.articles.keys().cloned().collect();
+    Report {
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        gold: gold_name.into(),
+        system: system.into(),
+        sentences: sentence_report(&units),
+        segmentation: segmentation_report(&gold.set, preds),
+        officials: officials_report(&gold.officials, preds),
+        grades: grades_report(&gold.grades, preds, &articles),
+        units,
+    }
+}
+
+/// Scores of one class from confusion rows, for callers that only need F1 (compare).
+pub fn class_f1(units: &[&UnitResult], label: Label) -> f64 {
+    point(&confusion(units)).per_class[label.index()].2
+}
+
+pub fn macro_f1_of(units: &[&UnitResult]) -> f64 {
+    point(&confusion(units)).macro_f1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::LabelledUnit;
+    use Label::*;
+
+    fn gold_set(units: &[(&str, usize, usize, Label)]) -> LabelledSet {
+        let mut articles = BTreeMap::new();
+        for (a, _, _, _) in units {
+            articles.insert(a.to_string(), "x".repeat(200));
+        }
+        LabelledSet {
+            dir: "gold".into(),
+            articles,
+            units: units.iter().map(|&(a, s, e, l)| LabelledUnit { article_id: a.into(), start: s, end: e, label: l, text: String::new(), line: 0 }).collect(),
+            files: vec![],
+        }
+    }
+
+    fn pred(units: &[(&str, usize, usize, Label, f64)]) -> Predictions {
+        let mut p = Predictions::default();
+        for &(a, s, e, l, c) in units {
+            p.units.entry(a.into()).or_default().push(PredUnit { start: s, end: e, label: l, confidence: c });
+        }
+        p
+    }
+
+    #[test]
+    fn gold_units_take_the_label_of_the_largest_overlap_and_unmatched_count_as_misses() {
+        let g = gold_set(&[("a", 0, 10, Strength), ("a", 10, 30, Improvement), ("a", 40, 50, Other)]);
+        // one predicted unit spans 0..14 (4 bytes into the second gold unit), another 14..30
+        let p = pred(&[("a", 0, 14, Strength, 0.9), ("a", 14, 30, Other, 0.6)]);
+        let u = match_units(&g, &p);
+        assert_eq!(u[0].pred, Some(Strength));
+        assert!(!u[0].exact_boundaries);
+        assert_eq!(u[1].pred, Some(Other), "16 bytes overlap beats 4");
+        assert_eq!(u[2].pred, None);
+        let r = sentence_report(&u);
+        assert_eq!(r.unmatched, 1);
+        assert_eq!(r.confusion[2][3], 1);
+        // strength: tp1 pred1 gold1 -> f1 1; improvement: tp0 -> 0; other: tp0, pred1 gold1 -> 0
+        assert!((r.per_class[0].f1.value - 1.0).abs() < 1e-12);
+        assert!((r.macro_f1.value - 1.0 / 3.0).abs() < 1e-12);
+        // micro: tp1, predicted 2, gold 3 -> p .5 r .333 f .4
+        assert!((r.micro_f1.value - 0.4).abs() < 1e-12);
+        assert!((r.accuracy.value - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn overlap_ties_go_to_the_earlier_unit() {
+        let g = gold_set(&[("a", 0, 10, Strength)]);
+        let p = pred(&[("a", 0, 5, Improvement, 0.5), ("a", 5, 10, Strength, 0.5)]);
+        assert_eq!(match_units(&g, &p)[0].pred, Some(Improvement));
+    }
+
+    #[test]
+    fn bootstrap_interval_contains_the_point_and_collapses_for_one_article() {
+        let g = gold_set(&[("a", 0, 5, Strength), ("a", 5, 9, Other), ("b", 0, 5, Improvement), ("b", 5, 9, Other), ("c", 0, 5, Strength)]);
+        let p = pred(&[("a", 0, 5, Strength, 0.9), ("a", 5, 9, Other, 0.8), ("b", 0, 5, Other, 0.7), ("b", 5, 9, Other, 0.9), ("c", 0, 5, Strength, 0.6)]);
+        let r = sentence_report(&match_units(&g, &p));
+        assert!(r.macro_f1.low <= r.macro_f1.value && r.macro_f1.value <= r.macro_f1.high);
+        assert!(r.macro_f1.low < r.macro_f1.high);
+        let one = sentence_report(&match_units(&gold_set(&[("a", 0, 5, Strength)]), &pred(&[("a", 0, 5, Strength, 0.9)])));
+        assert_eq!((one.accuracy.low, one.accuracy.high), (1.0, 1.0));
+    }
+
+    #[test]
+    fn segmentation_counts_exact_units_and_boundaries() {
+        let g = gold_set(&[("a", 0, 10, Other), ("a", 11, 20, Other)]);
+        let p = pred(&[("a", 0, 10, Other, 1.0), ("a", 11, 15, Other, 1.0), ("a", 16, 20, Other, 1.0)]);
+        let s = segmentation_report(&g, &p);
+        assert_eq!(s.exact, 1);
+        // gold boundaries {0,10,11,20}; predicted {0,10,11,15,16,20}
+        assert!((s.boundary_recall - 1.0).abs() < 1e-12);
+        assert!((s.boundary_precision - 4.0 / 6.0).abs() < 1e-12);
+    }
+
+    fn gold_off(a: &str, name: &str, role: &str, org: &str, off: bool) -> GoldOfficial {
+        GoldOfficial { article_id: a.into(), name: name.into(), title: String::new(), role: role.into(), organisation: org.into(), is_official: off, ward: String::new(), party: String::new() }
+    }
+
+    #[test]
+    fn officials_match_exactly_then_partially_and_score_each_criterion() {
+        let gold = vec![
+            gold_off("a", "Jane Smith", "director of children's services", "Barnsley Council", true),
+            gold_off("a", "Tom Reyes", "council leader", "Barnsley Council", true),
+            gold_off("a", "Sam Hughes", "reporter", "", false),
+        ];
+        let mut p = pred(&[("a", 0, 1, Other, 1.0)]);
+        p.officials.insert(
+            "a".into(),
+            vec![
+                PredOfficial { name: "Jane Smith".into(), role: "Director of Children’s Services".into(), organisation: "the Barnsley Council".into(), is_official: true },
+                PredOfficial { name: "Cllr Reyes".into(), role: "leader".into(), organisation: "Kent County Council".into(), is_official: true },
+                PredOfficial { name: "Ann Other".into(), role: String::new(), organisation: String::new(), is_official: false },
+            ],
+        );
+        let r = officials_report(&gold, &p);
+        let tp: Vec<usize> = r.criteria.iter().map(|c| c.true_positives).collect();
+        assert_eq!(tp, [1, 2, 2, 1, 2], "exact, partial, role, organisation, is_official");
+        assert!((r.criteria[0].precision - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(r.missed.len(), 1);
+        assert_eq!(r.missed[0].name, "Sam Hughes");
+        assert_eq!(r.spurious[0].name, "Ann Other");
+    }
+
+    #[test]
+    fn grades_are_absent_without_predictions_and_match_on_normalised_tuples() {
+        let gold = vec![GoldGrade { article_id: "a".into(), authority: "Barnsley Council".into(), judgement_area: "overall effectiveness".into(), grade: "good".into() }];
+        let articles: BTreeSet<String> = ["a".to_string()].into();
+        assert!(grades_report(&gold, &Predictions::default(), &articles).is_none());
+        let mut p = Predictions::default();
+        p.grades = Some(BTreeMap::from([(
+            "a".to_string(),
+            vec![
+                PredGrade { authority: "the Barnsley Council".into(), judgement_area: "Overall effectiveness".into(), grade: "good".into() },
+                PredGrade { authority: "Barnsley Council".into(), judgement_area: "care leavers".into(), grade: "good".into() },
+            ],
+        )]));
+        let r = grades_report(&gold, &p, &articles).unwrap();
+        assert_eq!((r.gold, r.predicted), (1, 2));
+        assert!((r.recall - 1.0).abs() < 1e-12 && (r.precision - 0.5).abs() < 1e-12);
+        assert_eq!(r.spurious.len(), 1);
+    }
+}
