@@ -126,6 +126,18 @@ else
   say "ok     NER model converted to models/ner/model.safetensors (sha256 verified)"
 fi
 
+# Headless Chromium (Debian's package), used by the test that renders report.html.
+if command -v chromium >/dev/null 2>&1; then
+  say "ok     chromium ($(command -v chromium))"
+elif [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  say "install chromium (apt-get; for the report-rendering test)"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+    || fail "apt-get could not install chromium. Check the Debian package mirror, then rerun scripts/setup.sh."
+  say "ok     chromium installed"
+else
+  say "warn   chromium is not installed and this is not root: the report-rendering test will fail. Install it with: sudo apt-get install chromium"
+fi
+
 # 4. Build. LIBTORCH and the C++ ABI flag come from .cargo/config.toml.
 if [ "${OFSTED_SKIP_BUILD:-0}" = "1" ]; then say "skip   cargo build (OFSTED_SKIP_BUILD=1)"; exit 0; fi
 say "build  cargo build --release (first build: about 4-5 minutes on 2 cores)"

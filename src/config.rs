@@ -21,15 +21,40 @@ pub fn models_dir(flag: Option<&Path>) -> Result<PathBuf> {
     Err(Error::Config("cannot find the models folder; run scripts/setup.sh or pass --models-dir".into()))
 }
 
+/// The three model folders a pipeline needs.
+#[derive(Debug, Clone)]
+pub struct ModelPaths {
+    pub model: PathBuf,
+    pub encoder: PathBuf,
+    pub ner: PathBuf,
+    pub batch_size: usize,
+}
+
+impl ModelPaths {
+    /// `model` defaults to `MODELS_DIR/default`.
+    pub fn new(models_dir: &Path, model: Option<PathBuf>, batch_size: usize) -> Result<ModelPaths> {
+        if batch_size == 0 {
+            return Err(Error::Config("--batch-size must be at least 1".into()));
+        }
+        Ok(ModelPaths { model: model.unwrap_or_else(|| models_dir.join("default")), encoder: models_dir.join("encoder"), ner: models_dir.join("ner"), batch_size })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EvalConfig {
+    pub gold: PathBuf,
+    pub predictions: Option<PathBuf>,
+    pub models: ModelPaths,
+    pub out: PathBuf,
+    pub quiet: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct ClassifyConfig {
     pub inputs: Vec<PathBuf>,
     pub out: PathBuf,
-    pub model: PathBuf,
-    pub encoder: PathBuf,
-    pub ner: PathBuf,
+    pub models: ModelPaths,
     pub threads: Option<usize>,
-    pub batch_size: usize,
     pub fields: Fields,
     pub quiet: bool,
     pub parallel: bool,
@@ -43,8 +68,8 @@ impl ClassifyConfig {
         if self.out.is_file() {
             return Err(Error::Config(format!("--out {} is a file; give a folder", self.out.display())));
         }
-        if self.threads == Some(0) || self.batch_size == 0 {
-            return Err(Error::Config("--threads and --batch-size must be at least 1".into()));
+        if self.threads == Some(0) {
+            return Err(Error::Config("--threads must be at least 1".into()));
         }
         if self.fields.id.is_empty() || self.fields.text.is_empty() {
             return Err(Error::Config("--id-field and --text-field cannot be empty".into()));

@@ -5,6 +5,7 @@
 
 pub mod bert;
 pub mod classify;
+pub mod compare;
 pub mod config;
 pub mod corpus;
 pub mod encoder;
@@ -19,6 +20,7 @@ pub mod officials;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod report;
 pub mod run;
 pub mod segment;
 pub mod train;

@@ -2,7 +2,7 @@
 //! Exit status: 0 all inputs succeeded, 1 some inputs failed, 2 usage or setup error.
 
 use clap::{Args, Parser, Subcommand};
-use ofsted::config::{models_dir, ClassifyConfig};
+use ofsted::config::{models_dir, ClassifyConfig, EvalConfig, ModelPaths};
 use ofsted::head::FitOptions;
 use ofsted::input::Fields;
 use ofsted::progress::Mode;
@@ -20,6 +20,7 @@ struct Cli {
 enum Command {
     Classify(ClassifyArgs),
     Train(TrainArgs),
+    Eval(EvalArgs),
 }
 
 /// Split articles into sentences, label each one (strength / improvement / other) and list the
@@ -94,16 +95,78 @@ struct TrainArgs {
     quiet: bool,
 }
 
+/// Score the pipeline against a hand-labelled gold folder (default: eval/), or score an existing
+/// classify output folder, and write report.json, report.md and report.html to --out.
+/// With --compare A B, diff two reports unit by unit instead.
+#[derive(Args)]
+#[command(after_help = "Examples:\n  ofsted eval --out reports/default\n  ofsted eval --model models/mine --out reports/mine --min-macro-f1 0.6\n  ofsted eval --predictions out/ --out reports/out\n  ofsted eval --compare reports/default reports/mine --out reports/diff\n\n\
+Intervals are 95% article-level bootstrap intervals: sentences in one article are correlated, so articles are resampled, not sentences. \
+Exit status: 0 ok, 1 macro-F1 below --min-macro-f1, 2 usage or setup error.")]
+struct EvalArgs {
+    /// Model folder to evaluate [default: MODELS_DIR/default]
+    #[arg(long, env = "OFSTED_MODEL", value_name = "DIR", conflicts_with = "predictions")]
+    model: Option<PathBuf>,
+    /// Score this classify output folder instead of running a model
+    #[arg(long, value_name = "DIR")]
+    predictions: Option<PathBuf>,
+    /// Gold folder (articles/ + sentences.csv, officials.csv, grades.csv)
+    #[arg(long, env = "OFSTED_GOLD", value_name = "DIR", default_value = "eval")]
+    gold: PathBuf,
+    /// Output folder for report.json, report.md, report.html (or compare.html)
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    /// Exit with status 1 when sentence macro-F1 is below this
+    #[arg(long, value_name = "X")]
+    min_macro_f1: Option<f64>,
+    /// Compare two reports (report.json files or folders holding one): Markdown on stdout, compare.html in --out
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    compare: Option<Vec<PathBuf>>,
+    #[arg(long, env = "OFSTED_MODELS_DIR", value_name = "DIR")]
+    models_dir: Option<PathBuf>,
+    #[arg(long, env = "OFSTED_BATCH_SIZE", default_value_t = 32)]
+    batch_size: usize,
+    #[arg(long, env = "OFSTED_THREADS")]
+    threads: Option<usize>,
+    #[arg(long, short, env = "OFSTED_QUIET")]
+    quiet: bool,
+}
+
+fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
+    if let Some(ab) = &a.compare {
+        let md = ofsted::run::compare(&ab[0], &ab[1], &a.out)?;
+        print!("{md}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(t) = a.threads {
+        tch::set_num_threads(t as i32);
+    }
+    let models = match &a.predictions {
+        Some(_) => ModelPaths::new(std::path::Path::new("models"), a.model, a.batch_size)?,
+        None => ModelPaths::new(&models_dir(a.models_dir.as_deref())?, a.model, a.batch_size)?,
+    };
+    let cfg = EvalConfig { gold: a.gold, predictions: a.predictions, models, out: a.out, quiet: a.quiet };
+    let r = ofsted::run::evaluate(&cfg)?;
+    let s = &r.sentences;
+    eprintln!(
+        "[ofsted] macro-F1 {:.3} [{:.3}, {:.3}], accuracy {:.3} on {} units in {} articles; officials name F1 {:.3}; report in {}",
+        s.macro_f1.value, s.macro_f1.low, s.macro_f1.high, s.accuracy.value, s.units, s.articles, r.officials.criteria[0].f1, cfg.out.display()
+    );
+    if let Some(min) = a.min_macro_f1 {
+        if s.macro_f1.value < min {
+            eprintln!("[ofsted] macro-F1 {:.3} is below --min-macro-f1 {min}", s.macro_f1.value);
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn classify(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let models = models_dir(a.models_dir.as_deref())?;
     let cfg = ClassifyConfig {
         inputs: a.inputs,
         out: a.out,
-        model: a.model.unwrap_or_else(|| models.join("default")),
-        encoder: models.join("encoder"),
-        ner: models.join("ner"),
+        models: ModelPaths::new(&models, a.model, a.batch_size)?,
         threads: a.threads,
-        batch_size: a.batch_size,
         fields: Fields { id: a.id_field, text: a.text_field },
         quiet: a.quiet,
         parallel: !a.no_parallel,
@@ -145,6 +208,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Classify(a) => classify(a),
         Command::Train(a) => train(a),
+        Command::Eval(a) => eval(a),
     };
     match result {
         Ok(code) => code,

@@ -1,7 +1,9 @@
 //! The `classify` job: read inputs, run the pipeline, write the four output files.
 
 use crate::classify::SentenceModel;
-use crate::config::ClassifyConfig;
+use crate::config::{ClassifyConfig, EvalConfig, ModelPaths};
+use crate::eval::{self, Gold, Predictions, Report};
+use std::path::Path;
 use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::input;
@@ -51,6 +53,62 @@ fn record(e: &Error) -> ErrorRecord {
     }
 }
 
+/// The standard pipeline with the given models.
+pub type StandardPipeline = Pipeline<NewsSegmenter, SentenceModel, NerModel>;
+
+pub fn load_pipeline(m: &ModelPaths) -> Result<StandardPipeline> {
+    let mut encoder = Encoder::load(&m.encoder)?;
+    encoder.batch_size = m.batch_size;
+    let model = SentenceModel::load(&m.model, encoder)?;
+    let mut ner = NerModel::load(&m.ner)?;
+    ner.batch_size = m.batch_size;
+    Ok(Pipeline::new(NewsSegmenter::default(), model, ner))
+}
+
+/// Run the pipeline over a gold folder's articles (or read `--predictions`), score, and write
+/// report.json, report.md and report.html.
+pub fn evaluate(cfg: &EvalConfig) -> Result<Report> {
+    let gold = Gold::load(&cfg.gold)?;
+    let mode = Mode::detect(cfg.quiet);
+    let (preds, system) = match &cfg.predictions {
+        Some(dir) => (Predictions::from_dir(dir)?, dir.display().to_string()),
+        None => {
+            let pipeline = load_pipeline(&cfg.models)?;
+            let articles: Vec<input::Article> = gold
+                .set
+                .articles
+                .iter()
+                .map(|(id, text)| input::Article { id: id.clone(), source: cfg.gold.join("articles").join(format!("{id}.txt")), line: None, text: text.clone() })
+                .collect();
+            let progress = Progress::new(mode, "articles", articles.len() as u64);
+            let results = pipeline.run(articles, &progress);
+            progress.finish();
+            if let Some(e) = results.iter().find_map(|r| r.error.as_ref()) {
+                return Err(Error::Predict { article: String::new(), message: format!("cannot evaluate: {e}") });
+            }
+            (Predictions::from_outputs(&results), format!("model {}", cfg.models.model.display()))
+        }
+    };
+    let report = eval::evaluate(&gold, &preds, &cfg.gold.display().to_string(), &system);
+    std::fs::create_dir_all(&cfg.out).map_err(|e| Error::Output { path: cfg.out.clone(), source: e })?;
+    output::write_json(&cfg.out.join("report.json"), &report)?;
+    let md = crate::report::markdown(&report);
+    output::write_atomic(&cfg.out.join("report.md"), |w| w.write_all(md.as_bytes()))?;
+    let html = crate::report::html(&report);
+    output::write_atomic(&cfg.out.join("report.html"), |w| w.write_all(html.as_bytes()))?;
+    Ok(report)
+}
+
+/// Compare two reports; writes compare.html to `out` and returns the Markdown.
+pub fn compare(a: &Path, b: &Path, out: &Path) -> Result<String> {
+    let (ra, rb) = (crate::compare::load_report(a)?, crate::compare::load_report(b)?);
+    let c = crate::compare::compare(&ra, &rb, &a.display().to_string(), &b.display().to_string())?;
+    std::fs::create_dir_all(out).map_err(|e| Error::Output { path: out.to_path_buf(), source: e })?;
+    let html = crate::compare::html(&c);
+    output::write_atomic(&out.join("compare.html"), |w| w.write_all(html.as_bytes()))?;
+    Ok(crate::compare::markdown(&c))
+}
+
 pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     let started = Instant::now();
     if let Some(t) = cfg.threads {
@@ -66,11 +124,8 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         }
     };
     // models first: a setup problem should fail fast, before any reading
-    let mut encoder = Encoder::load(&cfg.encoder)?;
-    encoder.batch_size = cfg.batch_size;
-    let model = SentenceModel::load(&cfg.model, encoder)?;
-    let mut ner = NerModel::load(&cfg.ner)?;
-    ner.batch_size = cfg.batch_size;
+    let mut pipeline = load_pipeline(&cfg.models)?;
+    pipeline.parallel = cfg.parallel;
     say(&format!("models loaded in {:.1}s", started.elapsed().as_secs_f64()));
 
     let loaded = input::load(&cfg.inputs, &cfg.fields);
@@ -85,8 +140,6 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
 
     let progress = Progress::new(mode, "articles", loaded.articles.len() as u64);
     let inference_start = Instant::now();
-    let mut pipeline = Pipeline::new(NewsSegmenter::default(), model, ner);
-    pipeline.parallel = cfg.parallel;
     let results = pipeline.run(loaded.articles, &progress);
     let inference_seconds = inference_start.elapsed().as_secs_f64();
     progress.finish();
@@ -121,7 +174,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         },
         "inputs": cfg.inputs,
         "skipped_files": loaded.skipped.iter().map(|(p, why)| json!({"file": p, "reason": why})).collect::<Vec<_>>(),
-        "settings": { "threads": cfg.threads.unwrap_or_else(|| tch::get_num_threads() as usize), "batch_size": cfg.batch_size, "parallel": cfg.parallel },
+        "settings": { "threads": cfg.threads.unwrap_or_else(|| tch::get_num_threads() as usize), "batch_size": cfg.models.batch_size, "parallel": cfg.parallel },
         "counts": {
             "articles": summary.articles,
             "articles_failed": summary.articles_failed,
