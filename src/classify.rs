@@ -36,13 +36,15 @@ pub struct SentenceModel {
     pub encoder: Encoder,
     pub head: LinearHead,
     pub head_sha256: String,
+    /// sha256 of the fine-tuned encoder layers applied over the base encoder, if any.
+    pub layers_sha256: Option<String>,
 }
 
 pub const HEAD_FILE: &str = "head.json";
 pub const MANIFEST_FILE: &str = "manifest.json";
 
 impl SentenceModel {
-    pub fn load(model_dir: &Path, encoder: Encoder) -> Result<SentenceModel> {
+    pub fn load(model_dir: &Path, mut encoder: Encoder) -> Result<SentenceModel> {
         let head_path = model_dir.join(HEAD_FILE);
         let text = std::fs::read_to_string(&head_path)
             .map_err(|e| Error::model(&head_path, format!("{e}; train one with `ofsted train` or pass --model")))?;
@@ -59,8 +61,15 @@ impl SentenceModel {
                 }
             }
         }
+        let layers = model_dir.join(crate::finetune::LAYERS_FILE);
+        let layers_sha256 = if layers.is_file() {
+            encoder.apply_layers(&layers)?;
+            Some(sha256_file(&layers)?)
+        } else {
+            None
+        };
         let head_sha256 = sha256_file(&head_path)?;
-        Ok(SentenceModel { dir: model_dir.to_path_buf(), encoder, head, head_sha256 })
+        Ok(SentenceModel { dir: model_dir.to_path_buf(), encoder, head, head_sha256, layers_sha256 })
     }
 }
 

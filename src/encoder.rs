@@ -12,7 +12,7 @@ use tokenizers::Tokenizer;
 pub struct Encoder {
     model: BertModel<BertEmbeddings>,
     tokenizer: Tokenizer,
-    _vs: VarStore,
+    vs: VarStore,
     pub dim: usize,
     pub weights: PathBuf,
     pub sha256: String,
@@ -26,7 +26,12 @@ impl Encoder {
         let mut vs = VarStore::new(Device::Cpu);
         let model = BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false);
         let (weights, sha256) = bert::load_weights(&mut vs, dir)?;
-        Ok(Encoder { model, tokenizer, _vs: vs, dim: config.hidden_size as usize, weights, sha256, batch_size: 32 })
+        Ok(Encoder { model, tokenizer, vs, dim: config.hidden_size as usize, weights, sha256, batch_size: 32 })
+    }
+
+    /// Overwrite encoder layers with fine-tuned ones from a model folder's layers file.
+    pub fn apply_layers(&mut self, file: &Path) -> Result<usize> {
+        crate::finetune::load_layers(&self.vs.variables(), file)
     }
 
     /// Embeddings `[texts, dim]` in input order; `progress` is told how many texts each batch finished.

@@ -11,6 +11,15 @@ pub struct LinearHead {
     pub labels: Vec<Label>,
     pub weight: Array2<f32>,
     pub bias: Array1<f32>,
+    /// Optional ReLU hidden layer before the output layer (an MLP head).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<Hidden>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Hidden {
+    pub weight: Array2<f32>,
+    pub bias: Array1<f32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -41,11 +50,19 @@ pub fn softmax_rows(mut z: Array2<f32>) -> Array2<f32> {
 
 impl LinearHead {
     pub fn dim(&self) -> usize {
-        self.weight.ncols()
+        self.hidden.as_ref().map_or(self.weight.ncols(), |h| h.weight.ncols())
     }
 
     /// Probabilities `[n, 3]` in [`Label::ALL`] order.
     pub fn probabilities(&self, x: &Array2<f32>) -> Array2<f32> {
+        let hidden;
+        let x = match &self.hidden {
+            Some(h) => {
+                hidden = (x.dot(&h.weight.t()) + &h.bias).mapv(|v| v.max(0.0));
+                &hidden
+            }
+            None => x,
+        };
         let z = x.dot(&self.weight.t()) + &self.bias;
         let p = softmax_rows(z);
         let mut out = Array2::zeros((x.nrows(), Label::ALL.len()));
@@ -72,7 +89,7 @@ impl LinearHead {
         for (i, l) in y.iter().enumerate() {
             onehot[[i, l.index()]] = 1.0;
         }
-        let mut head = LinearHead { labels: Label::ALL.to_vec(), weight: Array2::zeros((k, d)), bias: Array1::zeros(k) };
+        let mut head = LinearHead { labels: Label::ALL.to_vec(), weight: Array2::zeros((k, d)), bias: Array1::zeros(k), hidden: None };
         let (mut vw, mut vb) = (Array2::<f32>::zeros((k, d)), Array1::<f32>::zeros(k));
         for _ in 0..opts.epochs {
             let p = head.probabilities(x);
@@ -120,7 +137,7 @@ mod tests {
         let x = array![[1.0, 0.0, 0.0], [0.9, 0.1, 0.0], [0.0, 1.0, 0.0], [0.1, 0.9, 0.0], [0.0, 0.0, 1.0], [0.0, 0.1, 0.9]];
         let y = [Label::Strength, Label::Strength, Label::Improvement, Label::Improvement, Label::Other, Label::Other];
         let w = sample_weights(&y, true);
-        let untrained = LinearHead { labels: Label::ALL.to_vec(), weight: Array2::zeros((3, 3)), bias: Array1::zeros(3) };
+        let untrained = LinearHead { labels: Label::ALL.to_vec(), weight: Array2::zeros((3, 3)), bias: Array1::zeros(3), hidden: None };
         let head = LinearHead::fit(&x, &y, &FitOptions { epochs: 200, ..Default::default() });
         assert!(head.loss(&x, &y, &w) < untrained.loss(&x, &y, &w) * 0.2);
         let p = head.probabilities(&x);
@@ -128,6 +145,21 @@ mod tests {
             let best = (0..3).max_by(|&a, &b| p[[i, a]].total_cmp(&p[[i, b]])).unwrap();
             assert_eq!(best, l.index());
         }
+    }
+
+    #[test]
+    fn hidden_layer_applies_relu_before_the_output_layer() {
+        // hidden: h = relu([x0 - x1, x1 - x0]); output: logits = [h0, h1, 0]
+        let head = LinearHead {
+            labels: Label::ALL.to_vec(),
+            weight: array![[10.0, 0.0], [0.0, 10.0], [0.0, 0.0]],
+            bias: Array1::zeros(3),
+            hidden: Some(Hidden { weight: array![[1.0, -1.0], [-1.0, 1.0]], bias: Array1::zeros(2) }),
+        };
+        assert_eq!(head.dim(), 2);
+        let p = head.probabilities(&array![[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]);
+        assert!(p[[0, 0]] > 0.99 && p[[1, 1]] > 0.99);
+        assert!((p[[2, 2]] - 1.0 / 3.0).abs() < 1e-6, "relu zeroes both hidden units: all logits 0");
     }
 
     #[test]

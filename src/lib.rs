@@ -11,6 +11,7 @@ pub mod corpus;
 pub mod encoder;
 pub mod error;
 pub mod eval;
+pub mod finetune;
 pub mod head;
 pub mod input;
 pub mod label;

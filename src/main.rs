@@ -3,7 +3,9 @@
 
 use clap::{Args, Parser, Subcommand};
 use ofsted::config::{models_dir, ClassifyConfig, EvalConfig, ModelPaths};
+use ofsted::finetune::FitSettings;
 use ofsted::head::FitOptions;
+use ofsted::train::Method;
 use ofsted::input::Fields;
 use ofsted::progress::Mode;
 use std::path::PathBuf;
@@ -63,11 +65,12 @@ struct ClassifyArgs {
     quiet: bool,
 }
 
-/// Train the sentence classifier head on labelled folders (corpus format: articles/*.txt +
-/// sentences.csv). The split into train and dev is by article.
+/// Train the sentence classifier on labelled folders (corpus format: articles/*.txt +
+/// sentences.csv). The split into train and dev is by article; early stopping uses dev macro-F1.
 #[derive(Args)]
-#[command(after_help = "Example:\n  ofsted train --data corpus/ --eval eval/ --out models/default\n\n\
-Training refuses data with unknown labels, offsets that do not slice the article, or units that repeat the --eval set.")]
+#[command(after_help = "Examples:\n  ofsted train --data corpus/ --out models/mine\n  ofsted train --data corpus/ new-articles/ --init models/default --out models/next\n  ofsted train --data corpus/ --method logistic --out models/fast\n\n\
+Training refuses data with unknown labels, offsets that do not slice the article, or units that repeat the --eval set. \
+Writes head.json, encoder_layers.safetensors (fine-tuning only, float16) and manifest.json.")]
 struct TrainArgs {
     /// Labelled folders to train on
     #[arg(long, required = true, num_args = 1.., value_name = "DIR")]
@@ -75,20 +78,41 @@ struct TrainArgs {
     /// Gold folders the training data must not overlap [default: ./eval when it exists]
     #[arg(long, num_args = 1.., value_name = "DIR")]
     eval: Vec<PathBuf>,
-    /// Model folder to write (head.json + manifest.json)
+    /// Model folder to write
     #[arg(long, short, value_name = "DIR")]
     out: PathBuf,
-    #[arg(long, env = "OFSTED_MODELS_DIR", value_name = "DIR")]
-    models_dir: Option<PathBuf>,
-    /// Seed for the article-level dev split
+    /// Start from this model folder (fine-tuning: its head and fine-tuned layers)
+    #[arg(long, value_name = "DIR")]
+    init: Option<PathBuf>,
+    /// Training method
+    #[arg(long, value_enum, default_value_t = Method::Logistic)]
+    method: Method,
+    /// Encoder layers to fine-tune, counted from the top (finetune only)
+    #[arg(long, default_value_t = 1)]
+    layers: usize,
+    /// Maximum epochs (mlp, finetune); early stopping may end sooner
+    #[arg(long, default_value_t = 8)]
+    epochs: usize,
+    /// Epochs without a better dev macro-F1 before stopping
+    #[arg(long, default_value_t = 2)]
+    patience: usize,
+    /// AdamW learning rate (mlp, finetune)
+    #[arg(long)]
+    lr: Option<f64>,
+    /// Units per training batch (mlp, finetune)
+    #[arg(long, default_value_t = 16)]
+    batch_size: usize,
+    /// Gradient-descent epochs of the logistic head
+    #[arg(long, default_value_t = FitOptions::default().epochs)]
+    logistic_epochs: usize,
+    /// Seed for the dev split, shuffling, dropout and initialisation
     #[arg(long, default_value_t = 13)]
     seed: u64,
     /// Share of articles held out as dev
     #[arg(long, default_value_t = 0.2)]
     dev_fraction: f64,
-    /// Gradient-descent epochs for the head
-    #[arg(long, default_value_t = FitOptions::default().epochs)]
-    epochs: usize,
+    #[arg(long, env = "OFSTED_MODELS_DIR", value_name = "DIR")]
+    models_dir: Option<PathBuf>,
     #[arg(long, env = "OFSTED_THREADS")]
     threads: Option<usize>,
     #[arg(long, short)]
@@ -180,25 +204,32 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     if !(0.0..1.0).contains(&a.dev_fraction) {
         anyhow::bail!("--dev-fraction must be in [0, 1)");
     }
+    if a.batch_size == 0 || a.epochs == 0 {
+        anyhow::bail!("--batch-size and --epochs must be at least 1");
+    }
     if let Some(t) = a.threads {
         tch::set_num_threads(t as i32);
     }
     let models = models_dir(a.models_dir.as_deref())?;
     let eval = if a.eval.is_empty() && PathBuf::from("eval/sentences.csv").is_file() { vec![PathBuf::from("eval")] } else { a.eval };
+    let default_lr = if a.method == Method::Mlp { 1e-3 } else { 5e-5 };
     let cfg = ofsted::train::TrainConfig {
         data: a.data,
         eval,
         out: a.out,
+        encoder_dir: models.join("encoder"),
+        init: a.init,
+        method: a.method,
+        layers: a.layers,
         seed: a.seed,
         dev_fraction: a.dev_fraction,
-        fit: FitOptions { epochs: a.epochs, ..Default::default() },
+        logistic: FitOptions { epochs: a.logistic_epochs, ..Default::default() },
+        fit: FitSettings { epochs: a.epochs, learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience, seed: a.seed, weight_decay: 0.01 },
     };
-    let encoder = ofsted::encoder::Encoder::load(&models.join("encoder"))?;
-    let r = ofsted::train::train(&cfg, &encoder, Mode::detect(a.quiet))?;
+    let r = ofsted::train::train(&cfg, Mode::detect(a.quiet))?;
     eprintln!(
-        "[ofsted] trained on {} units from {} articles; dev ({} articles, {} units): macro-F1 {:.3}, accuracy {:.3}; loss {:.3} -> {:.3}; {:.1}s -> {}",
-        r.units, r.articles, r.dev_articles, r.dev_units, r.dev_macro_f1, r.dev_accuracy, r.train_loss_before, r.train_loss_after, r.wall_seconds,
-        cfg.out.display()
+        "[ofsted] {:?}: {} units from {} articles; dev ({} articles, {} units) macro-F1 {:.3} at epoch {}; loss {:.3} -> {:.3}; {:.1}s -> {}",
+        r.method, r.units, r.articles, r.dev_articles, r.dev_units, r.dev_macro_f1, r.best_epoch, r.train_loss_first, r.train_loss_last, r.wall_seconds, cfg.out.display()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -169,6 +169,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         "command": "classify",
         "models": {
             "classifier_head": { "path": model.dir.join(crate::classify::HEAD_FILE), "sha256": model.head_sha256 },
+            "fine_tuned_layers": model.layers_sha256.as_ref().map(|sha| json!({ "path": model.dir.join(crate::finetune::LAYERS_FILE), "sha256": sha })),
             "encoder": { "path": model.encoder.weights, "sha256": model.encoder.sha256 },
             "ner": { "path": pipeline.tagger.weights, "sha256": pipeline.tagger.sha256 },
         },

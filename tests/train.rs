@@ -45,17 +45,17 @@ fn training_lowers_the_loss_and_writes_a_model_that_classify_can_use() {
     let data = labelled(d.path(), "t", UNITS);
     let eval = labelled(d.path(), "e", &[("Inspectors praised the fostering team for its warmth.", "strength")]);
     let out = d.path().join("model");
-    let r = ofsted(&["train", "-q", "--epochs", "100", "--data"]).arg(&data).arg("--eval").arg(&eval).arg("--out").arg(&out).arg("--models-dir").arg(models()).run();
+    let r = ofsted(&["train", "-q", "--method", "logistic", "--logistic-epochs", "100", "--data"]).arg(&data).arg("--eval").arg(&eval).arg("--out").arg(&out).arg("--models-dir").arg(models()).run();
     assert_eq!(r.code, 0, "{}", r.stderr);
     let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-    let before = m["report"]["train_loss_before"].as_f64().unwrap();
-    let after = m["report"]["train_loss_after"].as_f64().unwrap();
+    let before = m["report"]["train_loss_first"].as_f64().unwrap();
+    let after = m["report"]["train_loss_last"].as_f64().unwrap();
     assert!(after < before * 0.8, "loss {before} -> {after}");
     assert_eq!(m["encoder"]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(m["training_data"][0]["files"][0]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(m["training_data"][0]["label_counts"]["strength"], 4);
     assert_eq!(m["hyperparameters"]["seed"], 13);
-    assert_eq!(m["hyperparameters"]["fit"]["epochs"], 100);
+    assert_eq!(m["hyperparameters"]["logistic"]["epochs"], 100);
     assert!(m["dev"]["articles"].as_array().unwrap().len() == 1, "3 articles, 20% dev -> 1 dev article");
     assert!(m["crate_version"].is_string() && m["report"]["wall_seconds"].as_f64().unwrap() > 0.0);
 

@@ -1,0 +1,342 @@
+//! Training on top of the encoder with tch autograd: an MLP head on frozen embeddings, or
+//! fine-tuning the top K encoder layers with a linear head. The layers below K are frozen, so
+//! their outputs are computed once and cached: each epoch only runs the trainable top.
+
+use crate::bert;
+use crate::error::{Error, Result};
+use crate::head::{Hidden, LinearHead};
+use crate::label::Label;
+use crate::metrics;
+use ndarray::{Array1, Array2};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rust_bert::bert::{BertEmbedding, BertEmbeddings, BertLayer};
+use serde::Serialize;
+use std::path::Path;
+use tch::nn::{self, OptimizerConfig, VarStore};
+use tch::{Device, Kind, Tensor};
+use tokenizers::Tokenizer;
+
+/// File in a model folder holding fine-tuned encoder layers (fp16), loaded over the base encoder.
+pub const LAYERS_FILE: &str = "encoder_layers.safetensors";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EpochStat {
+    pub epoch: usize,
+    pub train_loss: f64,
+    pub dev_macro_f1: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FitSettings {
+    pub epochs: usize,
+    pub learning_rate: f64,
+    pub batch_size: usize,
+    pub patience: usize,
+    pub seed: u64,
+    pub weight_decay: f64,
+}
+
+pub struct Trained {
+    pub head: LinearHead,
+    /// Fine-tuned encoder tensors (HF names), when layers were trained.
+    pub layers: Vec<(String, Tensor)>,
+    pub history: Vec<EpochStat>,
+    pub best_epoch: usize,
+    pub best_dev_macro_f1: f64,
+}
+
+/// Class weights as a tensor (inverse frequency, mean 1).
+fn class_weights(y: &[Label]) -> Tensor {
+    let w = crate::head::sample_weights(y, true);
+    let mut per = [1.0f32; 3];
+    for (i, l) in y.iter().enumerate() {
+        per[l.index()] = w[i];
+    }
+    Tensor::from_slice(&per)
+}
+
+fn targets(y: &[Label]) -> Tensor {
+    Tensor::from_slice(&y.iter().map(|l| l.index() as i64).collect::<Vec<_>>())
+}
+
+fn macro_f1(logits: &Tensor, y: &[Label]) -> Result<f64> {
+    let pred: Vec<i64> = Vec::<i64>::try_from(logits.argmax(-1, false)).map_err(|e| Error::Predict { article: String::new(), message: e.to_string() })?;
+    let pred: Vec<Label> = pred.iter().map(|&i| Label::from_index(i as usize)).collect();
+    Ok(metrics::score(y, &pred).macro_f1)
+}
+
+/// Early stopping bookkeeping: remembers the best trainable tensors.
+struct Best {
+    f1: f64,
+    epoch: usize,
+    saved: Vec<Tensor>,
+}
+
+impl Best {
+    fn offer(&mut self, f1: f64, epoch: usize, vars: &[Tensor]) -> bool {
+        if f1 > self.f1 + 1e-9 {
+            self.f1 = f1;
+            self.epoch = epoch;
+            self.saved = vars.iter().map(|t| t.detach().copy()).collect();
+            true
+        } else {
+            false
+        }
+    }
+    fn restore(&self, vars: &[Tensor]) {
+        tch::no_grad(|| {
+            for (v, s) in vars.iter().zip(&self.saved) {
+                let mut v = v.shallow_clone();
+                v.copy_(s);
+            }
+        });
+    }
+}
+
+fn to_array2(t: &Tensor) -> Result<Array2<f32>> {
+    let shape = t.size();
+    let v = bert::to_vec_f32(t)?;
+    Array2::from_shape_vec((shape[0] as usize, shape[1] as usize), v).map_err(|e| Error::Predict { article: String::new(), message: e.to_string() })
+}
+fn to_array1(t: &Tensor) -> Result<Array1<f32>> {
+    Ok(Array1::from(bert::to_vec_f32(t)?))
+}
+
+/// MLP head (dim -> hidden -> 3, ReLU, dropout 0.1) on fixed embeddings, AdamW, early stopping.
+pub fn fit_mlp(x_train: &Array2<f32>, y_train: &[Label], x_dev: &Array2<f32>, y_dev: &[Label], hidden: i64, s: &FitSettings, on_epoch: &mut dyn FnMut(&EpochStat)) -> Result<Trained> {
+    tch::manual_seed(s.seed as i64);
+    let vs = VarStore::new(Device::Cpu);
+    let dim = x_train.ncols() as i64;
+    let l1 = nn::linear(vs.root() / "l1", dim, hidden, Default::default());
+    let l2 = nn::linear(vs.root() / "l2", hidden, 3, Default::default());
+    let mut opt = nn::AdamW { wd: s.weight_decay, ..Default::default() }.build(&vs, s.learning_rate).map_err(|e| Error::Config(e.to_string()))?;
+    let xt = Tensor::from_slice(x_train.as_slice().unwrap()).view([x_train.nrows() as i64, dim]);
+    let xd = Tensor::from_slice(x_dev.as_slice().unwrap()).view([x_dev.nrows() as i64, dim]);
+    let (yt, w) = (targets(y_train), class_weights(y_train));
+    let vars = vs.trainable_variables();
+    let mut best = Best { f1: -1.0, epoch: 0, saved: Vec::new() };
+    let mut history = Vec::new();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(s.seed);
+    let mut order: Vec<i64> = (0..x_train.nrows() as i64).collect();
+    let forward = |x: &Tensor, train: bool| x.apply(&l1).relu().dropout(0.1, train).apply(&l2);
+    for epoch in 1..=s.epochs {
+        order.shuffle(&mut rng);
+        let mut total = 0.0;
+        for chunk in order.chunks(s.batch_size) {
+            let idx = Tensor::from_slice(chunk);
+            let loss = forward(&xt.index_select(0, &idx), true).cross_entropy_loss::<Tensor>(&yt.index_select(0, &idx), Some(w.shallow_clone()), tch::Reduction::Mean, -100, 0.0);
+            opt.backward_step(&loss);
+            total += loss.double_value(&[]) * chunk.len() as f64;
+        }
+        let f1 = if y_dev.is_empty() { 0.0 } else { macro_f1(&tch::no_grad(|| forward(&xd, false)), y_dev)? };
+        let stat = EpochStat { epoch, train_loss: total / order.len() as f64, dev_macro_f1: f1 };
+        on_epoch(&stat);
+        history.push(stat);
+        if !best.offer(f1, epoch, &vars) && epoch >= best.epoch + s.patience {
+            break;
+        }
+    }
+    best.restore(&vars);
+    let head = LinearHead {
+        labels: Label::ALL.to_vec(),
+        weight: to_array2(&l2.ws)?,
+        bias: to_array1(l2.bs.as_ref().unwrap())?,
+        hidden: Some(Hidden { weight: to_array2(&l1.ws)?, bias: to_array1(l1.bs.as_ref().unwrap())? }),
+    };
+    Ok(Trained { head, layers: Vec::new(), history, best_epoch: best.epoch, best_dev_macro_f1: best.f1 })
+}
+
+/// The encoder split into embeddings and layers, with a linear head, in one var store whose
+/// names match the base model's safetensors file.
+pub struct SplitEncoder {
+    vs: VarStore,
+    embeddings: BertEmbeddings,
+    layers: Vec<BertLayer>,
+    head: nn::Linear,
+    tokenizer: Tokenizer,
+}
+
+pub const HEAD_PREFIX: &str = "ofsted_head";
+
+fn ext_mask(mask: &Tensor) -> Tensor {
+    ((mask.ones_like() - mask) * -10000.0).to_kind(Kind::Float).unsqueeze(1).unsqueeze(1)
+}
+
+fn pool(h: &Tensor, mask: &Tensor) -> Tensor {
+    let m = mask.to_kind(Kind::Float).unsqueeze(-1);
+    let mean = (h * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float) / m.sum_dim_intlist([1i64].as_slice(), false, Kind::Float).clamp_min(1e-9);
+    let norm = mean.norm_scalaropt_dim(2, [1i64].as_slice(), true).clamp_min(1e-12);
+    mean / norm
+}
+
+struct Batch {
+    idx: Vec<usize>,
+    mask: Tensor,
+    /// Output of the frozen lower layers.
+    lower: Tensor,
+}
+
+impl SplitEncoder {
+    pub fn load(encoder_dir: &Path) -> Result<SplitEncoder> {
+        let config = bert::load_config(encoder_dir)?;
+        let tokenizer = bert::load_tokenizer(encoder_dir)?;
+        let mut vs = VarStore::new(Device::Cpu);
+        let root = vs.root();
+        let embeddings = BertEmbeddings::new(&root / "embeddings", &config);
+        let layers = (0..config.num_hidden_layers).map(|i| BertLayer::new(&root / "encoder" / "layer" / i, &config)).collect();
+        let head = nn::linear(&root / HEAD_PREFIX, config.hidden_size, 3, Default::default());
+        let weights = encoder_dir.join("model.safetensors");
+        let missing = vs.load_partial(&weights).map_err(|e| Error::model(&weights, e))?;
+        if let Some(m) = missing.iter().find(|m| !m.starts_with(HEAD_PREFIX)) {
+            return Err(Error::model(&weights, format!("missing tensor {m}")));
+        }
+        Ok(SplitEncoder { vs, embeddings, layers, head, tokenizer })
+    }
+
+    pub fn layer_count(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// Start from an existing model folder: its head and any fine-tuned layers.
+    pub fn init_from(&mut self, head: &LinearHead, layers_file: Option<&Path>) -> Result<()> {
+        if head.hidden.is_some() {
+            return Err(Error::Config("--init: an MLP head cannot start a fine-tuning run".into()));
+        }
+        let vars = self.vs.variables();
+        tch::no_grad(|| -> Result<()> {
+            let w = Tensor::from_slice(head.weight.as_slice().unwrap()).view([3, head.dim() as i64]);
+            let b = Tensor::from_slice(head.bias.as_slice().unwrap());
+            vars[&format!("{HEAD_PREFIX}.weight")].shallow_clone().copy_(&w);
+            vars[&format!("{HEAD_PREFIX}.bias")].shallow_clone().copy_(&b);
+            if let Some(f) = layers_file {
+                load_layers(&vars, f)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn trainable(&self, from: usize) -> Vec<(String, Tensor)> {
+        let mut out: Vec<(String, Tensor)> = self
+            .vs
+            .variables()
+            .into_iter()
+            .filter(|(name, _)| {
+                name.starts_with(HEAD_PREFIX)
+                    || name.strip_prefix("encoder.layer.").and_then(|r| r.split('.').next()).and_then(|i| i.parse::<usize>().ok()).is_some_and(|i| i >= from)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// Tokenise, batch by length, and run the frozen part once.
+    fn batches(&self, texts: &[&str], batch_size: usize, from: usize) -> Result<Vec<Batch>> {
+        let enc = bert::encode_all(&self.tokenizer, texts)?;
+        let lengths: Vec<usize> = enc.iter().map(|e| e.len()).collect();
+        let mut out = Vec::new();
+        for idx in bert::sorted_batches(&lengths, batch_size) {
+            let encs: Vec<_> = idx.iter().map(|&i| &enc[i]).collect();
+            let (ids, mask) = bert::batch_tensors(&encs);
+            let lower = tch::no_grad(|| -> Result<Tensor> {
+                let mut h = self.embeddings.forward_t(Some(&ids), None, None, None, false).map_err(|e| Error::Predict { article: String::new(), message: e.to_string() })?;
+                let em = ext_mask(&mask);
+                for l in &self.layers[..from] {
+                    h = l.forward_t(&h, Some(&em), None, None, false).hidden_state;
+                }
+                Ok(h)
+            })?;
+            out.push(Batch { idx, mask, lower });
+        }
+        Ok(out)
+    }
+
+    fn logits(&self, b: &Batch, from: usize, train: bool) -> Tensor {
+        let em = ext_mask(&b.mask);
+        let mut h = b.lower.shallow_clone();
+        for l in &self.layers[from..] {
+            h = l.forward_t(&h, Some(&em), None, None, train).hidden_state;
+        }
+        pool(&h, &b.mask).apply(&self.head)
+    }
+
+    fn predict_logits(&self, batches: &[Batch], n: usize, from: usize) -> Tensor {
+        let mut out = Tensor::zeros([n as i64, 3], (Kind::Float, Device::Cpu));
+        tch::no_grad(|| {
+            for b in batches {
+                let idx = Tensor::from_slice(&b.idx.iter().map(|&i| i as i64).collect::<Vec<_>>());
+                let _ = out.index_copy_(0, &idx, &self.logits(b, from, false));
+            }
+        });
+        out
+    }
+
+    /// Fine-tune layers `from..` and the head; early stopping on dev macro-F1.
+    pub fn fit(&mut self, train: (&[&str], &[Label]), dev: (&[&str], &[Label]), from: usize, s: &FitSettings, on_epoch: &mut dyn FnMut(&EpochStat)) -> Result<Trained> {
+        tch::manual_seed(s.seed as i64);
+        let from = from.min(self.layers.len());
+        let trainable = self.trainable(from);
+        for (_, t) in self.vs.variables() {
+            let _ = t.set_requires_grad(false);
+        }
+        let vars: Vec<Tensor> = trainable.iter().map(|(_, t)| t.set_requires_grad(true)).collect();
+        let mut opt = nn::AdamW { wd: s.weight_decay, ..Default::default() }.build(&self.vs, s.learning_rate).map_err(|e| Error::Config(e.to_string()))?;
+        let train_b = self.batches(train.0, s.batch_size, from)?;
+        let dev_b = self.batches(dev.0, 64, from)?;
+        let (yt, w) = (targets(train.1), class_weights(train.1));
+        let mut best = Best { f1: -1.0, epoch: 0, saved: Vec::new() };
+        let mut history = Vec::new();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(s.seed);
+        let mut order: Vec<usize> = (0..train_b.len()).collect();
+        for epoch in 1..=s.epochs {
+            order.shuffle(&mut rng);
+            let mut total = 0.0;
+            for &bi in &order {
+                let b = &train_b[bi];
+                let idx = Tensor::from_slice(&b.idx.iter().map(|&i| i as i64).collect::<Vec<_>>());
+                let loss = self.logits(b, from, true).cross_entropy_loss::<Tensor>(&yt.index_select(0, &idx), Some(w.shallow_clone()), tch::Reduction::Mean, -100, 0.0);
+                opt.backward_step(&loss);
+                total += loss.double_value(&[]) * b.idx.len() as f64;
+            }
+            let f1 = if dev.1.is_empty() { 0.0 } else { macro_f1(&self.predict_logits(&dev_b, dev.0.len(), from), dev.1)? };
+            let stat = EpochStat { epoch, train_loss: total / train.0.len().max(1) as f64, dev_macro_f1: f1 };
+            on_epoch(&stat);
+            history.push(stat);
+            if !best.offer(f1, epoch, &vars) && epoch >= best.epoch + s.patience {
+                break;
+            }
+        }
+        best.restore(&vars);
+        for t in &vars {
+            let _ = t.set_requires_grad(false);
+        }
+        let head_w = &trainable.iter().find(|(n, _)| n == &format!("{HEAD_PREFIX}.weight")).unwrap().1;
+        let head_b = &trainable.iter().find(|(n, _)| n == &format!("{HEAD_PREFIX}.bias")).unwrap().1;
+        let head = LinearHead { labels: Label::ALL.to_vec(), weight: to_array2(head_w)?, bias: to_array1(head_b)?, hidden: None };
+        let layers = trainable.into_iter().filter(|(n, _)| !n.starts_with(HEAD_PREFIX)).map(|(n, t)| (n, t.detach().copy())).collect();
+        Ok(Trained { head, layers, history, best_epoch: best.epoch, best_dev_macro_f1: best.f1 })
+    }
+}
+
+/// Copy tensors from a layers file into matching variables (kept in fp32 whatever the file holds).
+pub fn load_layers(vars: &std::collections::HashMap<String, Tensor>, file: &Path) -> Result<usize> {
+    let tensors = Tensor::read_safetensors(file).map_err(|e| Error::model(file, e))?;
+    tch::no_grad(|| {
+        for (name, t) in &tensors {
+            let v = vars.get(name).ok_or_else(|| Error::model(file, format!("tensor {name} does not belong to the encoder")))?;
+            if v.size() != t.size() {
+                return Err(Error::model(file, format!("tensor {name} has shape {:?}, expected {:?}", t.size(), v.size())));
+            }
+            v.shallow_clone().copy_(&t.to_kind(Kind::Float));
+        }
+        Ok(tensors.len())
+    })
+}
+
+/// Write fine-tuned layers in half precision (the committed artefact stays small).
+pub fn save_layers(layers: &[(String, Tensor)], file: &Path) -> Result<()> {
+    let half: Vec<(String, Tensor)> = layers.iter().map(|(n, t)| (n.clone(), t.to_kind(Kind::Half))).collect();
+    let tmp = file.with_extension("safetensors.part");
+    Tensor::write_safetensors(&half, &tmp).map_err(|e| Error::Output { path: file.to_path_buf(), source: std::io::Error::other(e.to_string()) })?;
+    std::fs::rename(&tmp, file).map_err(|e| Error::Output { path: file.to_path_buf(), source: e })
+}
