@@ -46,9 +46,7 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 impl SentenceModel {
     pub fn load(model_dir: &Path, mut encoder: Encoder) -> Result<SentenceModel> {
         let head_path = model_dir.join(HEAD_FILE);
-        let text = std::fs::read_to_string(&head_path)
-            .map_err(|e| Error::model(&head_path, format!("{e}; train one with `ofsted train` or pass --model")))?;
-        let head: LinearHead = serde_json::from_str(&text).map_err(|e| Error::model(&head_path, format!("bad head file: {e}")))?;
+        let head = LinearHead::read(&head_path)?;
         if head.dim() != encoder.dim || head.labels.len() != 3 || head.bias.len() != 3 {
             return Err(Error::model(&head_path, format!("head expects {}-d embeddings and 3 labels; encoder gives {}", head.dim(), encoder.dim)));
         }

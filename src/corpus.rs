@@ -68,32 +68,21 @@ impl LabelledSet {
             Err(e) => errors.push(Error::data(&articles_dir, None, format!("cannot read articles folder: {e}"))),
         }
         let mut units = Vec::new();
-        match csv::Reader::from_path(&sentences) {
-            Err(e) => errors.push(Error::data(&sentences, None, format!("cannot read: {e}"))),
-            Ok(mut rdr) => {
-                let headers = rdr.headers().cloned().unwrap_or_default();
-                for rec in rdr.records() {
-                    let line = rec.as_ref().map_or_else(|e| e.position().map(|p| p.line()), |r| r.position().map(|p| p.line()));
-                    let row = rec.and_then(|r| r.deserialize::<Row>(Some(&headers)));
-                    match row {
-                        Err(e) => errors.push(Error::data(&sentences, line, format!("malformed row: {e}"))),
-                        Ok(row) => match check_row(row, &articles) {
-                            Ok(mut u) => {
-                                u.line = line.unwrap_or(0);
-                                units.push(u);
-                            }
-                            Err(msg) => errors.push(Error::data(&sentences, line, msg)),
-                        },
-                    }
+        let (rows, row_errors) = read_rows::<Row>(&sentences);
+        errors.extend(row_errors);
+        for (line, row) in rows {
+            match check_row(row, &articles) {
+                Ok(mut u) => {
+                    u.line = line.unwrap_or(0);
+                    units.push(u);
                 }
+                Err(msg) => errors.push(Error::data(&sentences, line, msg)),
             }
         }
         if errors.is_empty() {
-            for p in [sentences.clone()] {
-                match sha256_file(&p) {
-                    Ok(sha) => files.push(FileDigest { path: p, sha256: sha }),
-                    Err(e) => errors.push(e),
-                }
+            match sha256_file(&sentences) {
+                Ok(sha) => files.push(FileDigest { path: sentences.clone(), sha256: sha }),
+                Err(e) => errors.push(e),
             }
         }
         if errors.is_empty() {
@@ -141,25 +130,40 @@ pub struct GoldGrade {
 
 pub const GRADES: [&str; 4] = ["outstanding", "good", "requires improvement to be good", "inadequate"];
 
-/// Read `officials.csv` or `grades.csv` of a labelled folder, checking every row refers to a known
-/// article (and, for grades, uses one of the four grades). Problems name file and line.
-pub fn load_rows<T: for<'de> Deserialize<'de>>(path: &Path, articles: &BTreeMap<String, String>, article_of: impl Fn(&T) -> &str, check: impl Fn(&T) -> Option<String>) -> std::result::Result<Vec<T>, Vec<Error>> {
-    let mut rdr = csv::Reader::from_path(path).map_err(|e| vec![Error::data(path, None, format!("cannot read: {e}"))])?;
-    let headers = rdr.headers().cloned().map_err(|e| vec![Error::data(path, Some(1), e.to_string())])?;
+/// Every row of a CSV file deserialised by its header, with its 1-based line; rows that do not
+/// parse become errors naming file and line, and reading goes on.
+pub fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> (Vec<(Option<u64>, T)>, Vec<Error>) {
+    let mut rdr = match csv::Reader::from_path(path) {
+        Ok(r) => r,
+        Err(e) => return (Vec::new(), vec![Error::data(path, None, format!("cannot read: {e}"))]),
+    };
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return (Vec::new(), vec![Error::data(path, Some(1), e.to_string())]),
+    };
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
     for rec in rdr.records() {
         let line = rec.as_ref().map_or_else(|e| e.position().map(|p| p.line()), |r| r.position().map(|p| p.line()));
         match rec.and_then(|r| r.deserialize::<T>(Some(&headers))) {
+            Ok(row) => rows.push((line, row)),
             Err(e) => errors.push(Error::data(path, line, format!("malformed row: {e}"))),
-            Ok(row) => {
-                if !articles.contains_key(article_of(&row)) {
-                    errors.push(Error::data(path, line, format!("no such article {:?}", article_of(&row))));
-                } else if let Some(m) = check(&row) {
-                    errors.push(Error::data(path, line, m));
-                } else {
-                    rows.push(row);
-                }
-            }
+        }
+    }
+    (rows, errors)
+}
+
+/// Read `officials.csv` or `grades.csv` of a labelled folder, checking every row refers to a known
+/// article (and, for grades, uses one of the four grades). Problems name file and line.
+pub fn load_rows<T: for<'de> Deserialize<'de>>(path: &Path, articles: &BTreeMap<String, String>, article_of: impl Fn(&T) -> &str, check: impl Fn(&T) -> Option<String>) -> std::result::Result<Vec<T>, Vec<Error>> {
+    let (parsed, mut errors) = read_rows::<T>(path);
+    let mut rows = Vec::new();
+    for (line, row) in parsed {
+        if !articles.contains_key(article_of(&row)) {
+            errors.push(Error::data(path, line, format!("no such article {:?}", article_of(&row))));
+        } else if let Some(m) = check(&row) {
+            errors.push(Error::data(path, line, m));
+        } else {
+            rows.push(row);
         }
     }
     if errors.is_empty() { Ok(rows) } else { Err(errors) }

@@ -81,16 +81,13 @@ impl Predictions {
             judgement_area: String,
             grade: String,
         }
+        /// The rows of a predictions file; the first bad row fails the whole folder.
         fn rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
-            let mut r = csv::Reader::from_path(path).map_err(|e| Error::input(path, None, e.to_string()))?;
-            let headers = r.headers().cloned().map_err(|e| Error::input(path, Some(1), e.to_string()))?;
-            let mut out = Vec::new();
-            for rec in r.records() {
-                let rec = rec.map_err(|e| Error::input(path, e.position().map(|p| p.line()), e.to_string()))?;
-                let line = rec.position().map(|p| p.line());
-                out.push(rec.deserialize(Some(&headers)).map_err(|e| Error::input(path, line, format!("malformed row: {e}")))?);
+            let (rows, errors) = corpus::read_rows::<T>(path);
+            match errors.into_iter().next() {
+                Some(e) => Err(e),
+                None => Ok(rows.into_iter().map(|(_, r)| r).collect()),
             }
-            Ok(out)
         }
         let mut p = Predictions::default();
         for s in rows::<S>(&dir.join("sentences.csv"))? {
@@ -467,9 +464,7 @@ pub fn officials_report(gold: &[GoldOfficial], preds: &Predictions) -> Officials
     let (mut missed, mut spurious, mut matched) = (Vec::new(), Vec::new(), Vec::new());
     let empty = Vec::new();
     // articles of the gold set only: predictions for other articles are not scored
-    let mut ids: BTreeSet<&str> = gold_articles.clone();
-    ids.extend(preds.officials.keys().map(String::as_str).filter(|id| preds.units.contains_key(*id) && gold_articles.contains(id)));
-    for id in ids {
+    for id in gold_articles {
         let gs = by_article.get(id).cloned().unwrap_or_default();
         let ps = preds.officials.get(id).unwrap_or(&empty);
         n_pred += ps.len();

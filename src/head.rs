@@ -49,6 +49,12 @@ pub fn softmax_rows(mut z: Array2<f32>) -> Array2<f32> {
 }
 
 impl LinearHead {
+    /// Read a head file written by `ofsted train`.
+    pub fn read(path: &std::path::Path) -> crate::Result<LinearHead> {
+        let text = std::fs::read_to_string(path).map_err(|e| crate::Error::model(path, format!("{e}; train one with `ofsted train` or pass --model")))?;
+        serde_json::from_str(&text).map_err(|e| crate::Error::model(path, format!("bad head file: {e}")))
+    }
+
     pub fn dim(&self) -> usize {
         self.hidden.as_ref().map_or(self.weight.ncols(), |h| h.weight.ncols())
     }

@@ -93,7 +93,12 @@ impl Progress {
             let mut last = self.last_log.lock().unwrap_or_else(|e| e.into_inner());
             if last.elapsed() >= Duration::from_secs(5) || done == self.total {
                 *last = Instant::now();
-                eprintln!("[ofsted] {done}/{} {}, {} sentences, {:.1} sentences/s", self.total, self.what, self.sentences.load(Ordering::Relaxed), self.rate());
+                let sentences = self.sentences.load(Ordering::Relaxed);
+                if sentences == 0 {
+                    eprintln!("[ofsted] {done}/{} {}", self.total, self.what);
+                } else {
+                    eprintln!("[ofsted] {done}/{} {}, {sentences} sentences, {:.1} sentences/s", self.total, self.what, self.rate());
+                }
             }
         }
     }

@@ -98,27 +98,22 @@ fn predict_labels(head: &LinearHead, x: &Array2<f32>) -> Vec<Label> {
 }
 
 /// Refuse training units that repeat an eval unit, naming them.
-fn check_overlap(cfg: &TrainConfig, sets: &[LabelledSet], units: &[(usize, LabelledUnit)]) -> Result<()> {
+fn check_overlap(cfg: &TrainConfig, sets: &[LabelledSet]) -> Result<()> {
     for e in &cfg.eval {
         let gold = corpus::load_or_report(e)?;
-        let train_units: Vec<LabelledUnit> = units.iter().map(|(_, u)| u.clone()).collect();
-        let found = corpus::overlaps(&train_units, &gold.units, 0.8);
-        if !found.is_empty() {
-            let list: Vec<String> = found
-                .iter()
-                .take(20)
-                .map(|o| format!("  training {}:{} ({}) ~ eval {} (jaccard {:.2}): {:?}", sets[0].dir.join("sentences.csv").display(), o.train_line, o.train_article, o.eval_article, o.jaccard, o.train_text))
-                .collect();
-            return Err(Error::data(e, None, format!("{} training unit(s) overlap the eval set; remove them:\n{}", found.len(), list.join("\n"))));
+        let mut list = Vec::new();
+        for s in sets {
+            for o in corpus::overlaps(&s.units, &gold.units, 0.8) {
+                list.push(format!("  training {}:{} ({}) ~ eval {} (jaccard {:.2}): {:?}", s.dir.join("sentences.csv").display(), o.train_line, o.train_article, o.eval_article, o.jaccard, o.train_text));
+            }
+        }
+        if !list.is_empty() {
+            let n = list.len();
+            list.truncate(20);
+            return Err(Error::data(e, None, format!("{n} training unit(s) overlap the eval set; remove them:\n{}", list.join("\n"))));
         }
     }
     Ok(())
-}
-
-fn load_init_head(init: &std::path::Path) -> Result<LinearHead> {
-    let p = init.join(HEAD_FILE);
-    let text = std::fs::read_to_string(&p).map_err(|e| Error::model(&p, e))?;
-    serde_json::from_str(&text).map_err(|e| Error::model(&p, format!("bad head file: {e}")))
 }
 
 pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
@@ -131,7 +126,7 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
     if units.is_empty() {
         return Err(Error::Config("no labelled units in the training data".into()));
     }
-    check_overlap(cfg, &sets, &units)?;
+    check_overlap(cfg, &sets)?;
     // article ids are qualified by set so two folders may reuse an id
     let key = |si: usize, id: &str| format!("{si}/{id}");
     let ids: BTreeSet<String> = units.iter().map(|(si, u)| key(*si, &u.article_id)).collect();
@@ -199,7 +194,7 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
             match &cfg.init {
                 Some(init) => {
                     let lf = init.join(LAYERS_FILE);
-                    split.init_from(&load_init_head(init)?, lf.is_file().then_some(lf.as_path()))?;
+                    split.init_from(&LinearHead::read(&init.join(HEAD_FILE))?, lf.is_file().then_some(lf.as_path()))?;
                 }
                 None => {
                     // warm start: the head begins as a logistic fit on the frozen embeddings
