@@ -4,6 +4,7 @@
 #   2. the sentence encoder (all-MiniLM-L6-v2) into models/encoder
 #   3. the person-NER model, dequantised once from 4-bit ONNX to fp32 safetensors, into models/ner
 #   4. the release build of the ofsted binary
+#   5. the default sentence model, fine-tuned on corpus/ from models/default.recipe.json
 # Every download is checked against scripts/checksums.sha256; what is present and valid is kept.
 # Rerunning is safe and cheap. Set OFSTED_SKIP_BUILD=1 to stop before the cargo build.
 set -euo pipefail
@@ -143,3 +144,6 @@ if [ "${OFSTED_SKIP_BUILD:-0}" = "1" ]; then say "skip   cargo build (OFSTED_SKI
 say "build  cargo build --release (first build: about 4-5 minutes on 2 cores)"
 (cd "$root" && cargo build --release --locked --quiet) || fail "cargo build --release failed (see the compiler output above)"
 say "ok     target/release/ofsted is ready"
+
+# 5. The default sentence model: rebuilt from the committed recipe (too big to commit; see README).
+"$root/scripts/build_default_model.sh" || fail "could not rebuild models/default (see above)"

