@@ -3,6 +3,7 @@
 //! Stages, one module each, composed in [`pipeline`]:
 //! [`input`] -> [`segment`] -> [`classify`] (via [`encoder`] + [`head`]) -> [`ner`] -> [`officials`] -> [`output`].
 
+pub mod authority;
 pub mod bert;
 pub mod classify;
 pub mod compare;

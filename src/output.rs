@@ -35,6 +35,9 @@ pub struct OfficialRow<'a> {
     pub start: usize,
     pub end: usize,
     pub confidence: f32,
+    pub title: &'a str,
+    pub ward: &'a str,
+    pub party: &'a str,
 }
 
 /// Write `path` through `fill`, so readers never see a half-written file.
@@ -72,7 +75,9 @@ pub fn write_csv<T: Serialize>(path: &Path, header: &[&str], rows: impl IntoIter
 }
 
 pub const SENTENCE_COLUMNS: &[&str] = &["article_id", "sentence_index", "start", "end", "label", "confidence", "p_strength", "p_improvement", "p_other", "text"];
-pub const OFFICIAL_COLUMNS: &[&str] = &["article_id", "name", "role", "organisation", "is_official", "start", "end", "confidence"];
+/// `title`, `ward` and `party` came after the first release, so they go last: readers that index
+/// columns by position keep working.
+pub const OFFICIAL_COLUMNS: &[&str] = &["article_id", "name", "role", "organisation", "is_official", "start", "end", "confidence", "title", "ward", "party"];
 
 pub fn write_jsonl<T: Serialize>(path: &Path, items: impl IntoIterator<Item = T>) -> Result<()> {
     write_atomic(path, |w| {

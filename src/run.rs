@@ -237,6 +237,9 @@ fn write_outputs(cfg: &ClassifyConfig, results: &[ArticleOutput]) -> Result<()> 
             start: o.start,
             end: o.end,
             confidence: o.confidence,
+            title: &o.title,
+            ward: &o.ward,
+            party: &o.party,
         })
     });
     output::write_csv(&cfg.out.join(output::OFFICIALS_CSV), output::OFFICIAL_COLUMNS, officials)?;

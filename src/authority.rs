@@ -1,0 +1,267 @@
+//! Public bodies an article names (councils, children's trusts, Ofsted, police, partnerships), so
+//! officials and grades resolve "the council", "the trust" or "Doncaster's" to one normalised name.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Council,
+    /// A children's services trust or company run for a council ("Slough Children First").
+    Trust,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub name: String,
+    pub kind: BodyKind,
+    pub mentions: usize,
+    /// Byte offset of the first mention.
+    pub first: usize,
+}
+
+/// Named bodies in running text. Names are runs of capitalised words (with "and", "upon", "of",
+/// "for" inside) ending in a body word.
+static BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:",
+        r"(?P<council>(?:[A-Z][\w'’-]*\s+(?:(?:and|upon|of|on|le|under)\s+)?){1,5}Council)",
+        r"|(?P<royal>Royal\s+Borough\s+of\s+[A-Z][\w-]*(?:\s+(?:upon|and)\s+[A-Z][\w-]*|\s+[A-Z][\w-]*)?)",
+        r"|(?P<trust>(?:[A-Z][\w'’-]*\s+(?:and\s+)?){1,5}Trust)",
+        r"|(?P<company>(?:[A-Z][\w'’-]*\s+){1,3}Children\s+First|Achieving\s+for\s+Children|Together\s+for\s+Children)",
+        r"|(?P<other>(?:[A-Z][\w'’-]*\s+(?:and\s+)?){1,5}(?:Partnership|Police|Constabulary)|Ofsted|Department\s+for\s+Education)",
+        r")\b"
+    ))
+    .unwrap()
+});
+
+/// Capitalised words that start sentences or headlines but never names of bodies.
+const LEAD_WORDS: &[&str] = &[
+    "the", "a", "an", "by", "in", "at", "and", "of", "for", "to", "today", "yesterday", "but", "when", "while", "meanwhile", "however", "now", "both", "this", "last", "new", "how", "why", "what", "as", "after", "before", "under", "read", "more", "inside", "every", "neighbouring", "our",
+];
+
+/// Body words that make a name too generic on its own ("City Council", "County Council").
+const GENERIC: &[&str] = &["city", "county", "borough", "district", "metropolitan", "town", "parish", "children's", "childrens", "the", "council", "trust"];
+
+fn normalise(raw: &str) -> Option<String> {
+    let raw = raw.replace('’', "'");
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    let skip = words.iter().take_while(|w| LEAD_WORDS.contains(&w.to_lowercase().as_str())).count();
+    let words = &words[skip..];
+    if words.is_empty() || words.iter().all(|w| GENERIC.contains(&w.to_lowercase().as_str())) {
+        return None;
+    }
+    // possessives are not part of the name: "Barnsley Council's" is matched without the 's
+    Some(words.join(" "))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Bodies {
+    pub list: Vec<Body>,
+    /// The place the article is about, for articles that never name its council ("Leeds had ...").
+    pub place: Option<String>,
+}
+
+/// Capitalised words that are not places.
+const NOT_PLACES: &[&str] = &[
+    "Ofsted", "Council", "Cllr", "Councillor", "Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Dame", "I", "The", "A", "Children", "Children's", "Services", "England", "English", "UK", "Britain", "British",
+    "Government", "Department", "Education", "Labour", "Conservative", "Conservatives", "Liberal", "Democrat", "Democrats", "Green", "Reform", "Independent", "Trust", "County", "City", "Borough",
+    "Local", "Democracy", "Reporting", "Service", "Partnership", "Police", "Covid", "Covid-19", "ILACS", "SEND", "MP", "MPs", "Facebook", "Twitter", "Monday", "Tuesday", "Wednesday",
+    "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Inspectors",
+    "Inspector", "Director", "Leader", "Chief", "Executive", "Cabinet", "Member", "Care", "Read", "More", "News", "Image", "Photo", "Picture", "Getty", "PA", "BBC", "Secretary", "State",
+    "Minister", "Parliament", "Commons", "House", "Regional", "National", "Social", "Work", "Workers", "Good", "Outstanding", "Inadequate", "Requires", "Improvement", "Overall",
+];
+
+/// The most-mentioned capitalised word that stands alone mid-sentence and is not a person's
+/// name part: in these articles, the place ("Leeds had ...", "Cornwall's children").
+fn subject_place(text: &str, exclude: &[String]) -> Option<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for sentence in text.split(['.', '!', '?', '\n']) {
+        let words: Vec<&str> = sentence.split_whitespace().collect();
+        for i in 1..words.len() {
+            let w = words[i].trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
+            let w = w.trim_end_matches("'s").trim_end_matches("’s").trim_end_matches(['\'', '’']);
+            let capitalised = |x: &str| x.trim_matches(|c: char| !c.is_alphanumeric()).starts_with(|c: char| c.is_uppercase());
+            let alone = !capitalised(words[i - 1]) && words.get(i + 1).is_none_or(|n| !capitalised(n) || words[i].ends_with(','));
+            if w.len() < 3 || !w.starts_with(|c: char| c.is_uppercase()) || !w.chars().all(|c| c.is_alphabetic() || c == '-') || !alone {
+                continue;
+            }
+            if NOT_PLACES.contains(&w) || exclude.iter().any(|e| e.eq_ignore_ascii_case(w)) {
+                continue;
+            }
+            match counts.iter_mut().find(|(n, _)| n == w) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((w.to_string(), 1)),
+            }
+        }
+    }
+    let best = counts.iter().map(|(_, c)| *c).max().filter(|&c| c >= 2)?;
+    counts.into_iter().find(|(_, c)| *c == best).map(|(n, _)| n)
+}
+
+impl Bodies {
+    /// Bodies, and the subject place; `people` are name words that must not be taken for a place.
+    pub fn find_with(text: &str, people: &[String]) -> Bodies {
+        let mut b = Bodies::find(text);
+        b.place = subject_place(text, people);
+        b
+    }
+
+    pub fn find(text: &str) -> Bodies {
+        let mut list: Vec<Body> = Vec::new();
+        for c in BODY.captures_iter(text) {
+            let (m, kind) = if let Some(m) = c.name("council").or_else(|| c.name("royal")) {
+                (m, BodyKind::Council)
+            } else if let Some(m) = c.name("trust") {
+                (m, if m.as_str().contains("Children") { BodyKind::Trust } else { BodyKind::Other })
+            } else if let Some(m) = c.name("company") {
+                (m, BodyKind::Trust)
+            } else {
+                (c.name("other").unwrap(), BodyKind::Other)
+            };
+            let Some(name) = normalise(m.as_str()) else { continue };
+            match list.iter_mut().find(|b| b.name == name) {
+                Some(b) => b.mentions += 1,
+                None => list.push(Body { name, kind, mentions: 1, first: m.start() }),
+            }
+        }
+        Bodies { list, place: None }
+    }
+
+    /// The most-named body of a kind (first named on ties).
+    fn top(&self, keep: impl Fn(&Body) -> bool) -> Option<&Body> {
+        self.list.iter().filter(|b| keep(b)).fold(None, |best: Option<&Body>, b| match best {
+            Some(x) if x.mentions >= b.mentions => Some(x),
+            _ => Some(b),
+        })
+    }
+
+    /// The authority the article is about: its most-named council or children's trust.
+    pub fn subject(&self) -> Option<&Body> {
+        self.top(|b| b.kind != BodyKind::Other)
+    }
+    pub fn council(&self) -> Option<&Body> {
+        self.top(|b| b.kind == BodyKind::Council)
+    }
+    pub fn trust(&self) -> Option<&Body> {
+        self.top(|b| b.kind == BodyKind::Trust)
+    }
+
+    /// The article's council: named, or the council of its trust's place, or of its subject place.
+    pub fn council_name(&self) -> Option<String> {
+        self.council()
+            .map(|b| b.name.clone())
+            .or_else(|| self.council_of_trust())
+            .or_else(|| self.subject().is_none().then(|| self.place.as_ref().map(|p| format!("{p} Council"))).flatten())
+            .or_else(|| self.subject().map(|b| b.name.clone()))
+    }
+
+    /// With no council named, the council a place-named trust works for: "Sandwell Children's Trust" -> "Sandwell Council".
+    fn council_of_trust(&self) -> Option<String> {
+        let t = self.trust()?;
+        let place: Vec<&str> = t.name.split_whitespace().take_while(|w| !w.starts_with("Children")).collect();
+        let named = !place.is_empty() && place.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()));
+        (named && place.len() < t.name.split_whitespace().count()).then(|| format!("{} Council", place.join(" ")))
+    }
+
+    /// Normalise a reference to a body: "the council", "the trust", "Ofsted", "Doncaster",
+    /// "Bradford Council". Unknown proper names are kept as written; common nouns give `None`.
+    pub fn resolve(&self, reference: &str, prefer: Option<BodyKind>) -> Option<String> {
+        let r = reference.trim().replace('’', "'");
+        let lower = r.to_lowercase();
+        let lower = lower.strip_prefix("the ").unwrap_or(&lower).trim();
+        let subject_of = |kind: BodyKind| match kind {
+            BodyKind::Council => self.council(),
+            BodyKind::Trust => self.trust(),
+            BodyKind::Other => None,
+        };
+        match lower {
+            "" => return None,
+            "ofsted" | "ofsted's" => return Some("Ofsted".into()),
+            "government" | "department" | "department for education" | "dfe" => return Some("Department for Education".into()),
+            "council" | "authority" | "local authority" | "city council" | "county council" | "borough council" | "district council" | "city" | "county" => {
+                return self.council_name();
+            }
+            "trust" | "children's trust" | "company" => return self.trust().or_else(|| self.subject()).map(|b| b.name.clone()),
+            _ => {}
+        }
+        if let Some(b) = self.list.iter().find(|b| b.name.eq_ignore_ascii_case(&r)) {
+            return Some(b.name.clone());
+        }
+        if !r.starts_with(|c: char| c.is_uppercase()) {
+            return None;
+        }
+        // a place or short name: the bodies whose name contains it, of the preferred kind first
+        let words: Vec<String> = r.split_whitespace().map(str::to_lowercase).collect();
+        let contains = |b: &Body| {
+            let bw: Vec<String> = b.name.split_whitespace().map(str::to_lowercase).collect();
+            bw.windows(words.len()).any(|w| w == words.as_slice())
+        };
+        let preferred = prefer.and_then(|k| self.top(|b| b.kind == k && contains(b)));
+        if preferred.is_none() && prefer == Some(BodyKind::Council) && words.len() <= 3 && !r.ends_with("Council") {
+            // a place that names no council here: "Doncaster's mayor" -> "Doncaster Council"
+            return Some(format!("{r} Council"));
+        }
+        let pick = preferred
+            .or_else(|| self.top(|b| b.kind != BodyKind::Other && contains(b)))
+            .or_else(|| self.top(contains));
+        match pick {
+            Some(b) => Some(b.name.clone()),
+            // a bare place that names no body here: its council, if it is the subject's place
+            None => Some(prefer.and_then(subject_of).filter(|b| b.name.starts_with(&r)).map_or(r.clone(), |b| b.name.clone())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Sandwell Children's Trust was rated good. The Sandwell Children’s Trust board met. \
+        Sandwell Council said. Today Kent County Council was not. The City Council agreed. Ofsted's report, \
+        and the Royal Borough of Kingston upon Thames, and Slough Children First.";
+
+    #[test]
+    fn bodies_are_found_normalised_and_counted() {
+        let b = Bodies::find(TEXT);
+        let names: Vec<(&str, BodyKind, usize)> = b.list.iter().map(|b| (b.name.as_str(), b.kind, b.mentions)).collect();
+        assert_eq!(
+            names,
+            [
+                ("Sandwell Children's Trust", BodyKind::Trust, 2),
+                ("Sandwell Council", BodyKind::Council, 1),
+                ("Kent County Council", BodyKind::Council, 1),
+                ("Ofsted", BodyKind::Other, 1),
+                ("Royal Borough of Kingston upon Thames", BodyKind::Council, 1),
+                ("Slough Children First", BodyKind::Trust, 1),
+            ]
+        );
+        assert_eq!(b.subject().unwrap().name, "Sandwell Children's Trust");
+        assert_eq!(b.council().unwrap().name, "Sandwell Council");
+    }
+
+    #[test]
+    fn references_resolve_to_the_articles_bodies() {
+        let b = Bodies::find(TEXT);
+        assert_eq!(b.resolve("the council", None).as_deref(), Some("Sandwell Council"));
+        assert_eq!(b.resolve("The trust", None).as_deref(), Some("Sandwell Children's Trust"));
+        assert_eq!(b.resolve("Ofsted", None).as_deref(), Some("Ofsted"));
+        assert_eq!(b.resolve("Sandwell", Some(BodyKind::Council)).as_deref(), Some("Sandwell Council"));
+        assert_eq!(b.resolve("Sandwell", None).as_deref(), Some("Sandwell Children's Trust"));
+        assert_eq!(b.resolve("Kingston", None).as_deref(), Some("Royal Borough of Kingston upon Thames"));
+        assert_eq!(b.resolve("Unison", None).as_deref(), Some("Unison"));
+        assert_eq!(b.resolve("a local charity", None), None);
+        assert_eq!(Bodies::find("No bodies named here.").subject(), None);
+    }
+
+    #[test]
+    fn an_article_that_never_names_its_council_gets_the_council_of_its_place() {
+        let t = "Children in Leeds are safer, inspectors say. Services in Leeds had improved since 2019. Ann Birch said Leeds keeps getting better. Birch thanked staff in Leeds. Birch added more.";
+        let b = Bodies::find_with(t, &["ann".into(), "birch".into()]);
+        assert_eq!(b.place.as_deref(), Some("Leeds"));
+        assert_eq!(b.resolve("the council", None).as_deref(), Some("Leeds Council"));
+        assert_eq!(Bodies::find_with(t, &[]).place.as_deref(), Some("Leeds"), "Birch is mostly sentence-initial");
+        assert_eq!(Bodies::find_with("Leeds had one mention.", &[]).place, None, "one mention is not enough");
+    }
+}
