@@ -22,15 +22,15 @@ pub struct Body {
 }
 
 /// Named bodies in running text. Names are runs of capitalised words (with "and", "upon", "of",
-/// "for" inside) ending in a body word.
+/// "for" inside) ending in a body word, on one line: a byline or dateline above never joins them.
 static BODY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\b(?:",
-        r"(?P<council>(?:[A-Z][\w'’-]*\s+(?:(?:and|upon|of|on|le|under)\s+)?){1,5}Council)",
-        r"|(?P<royal>Royal\s+Borough\s+of\s+[A-Z][\w-]*(?:\s+(?:upon|and)\s+[A-Z][\w-]*|\s+[A-Z][\w-]*)?)",
-        r"|(?P<trust>(?:[A-Z][\w'’-]*\s+(?:and\s+)?){1,5}Trust)",
-        r"|(?P<company>(?:[A-Z][\w'’-]*\s+){1,3}Children\s+First|Achieving\s+for\s+Children|Together\s+for\s+Children)",
-        r"|(?P<other>(?:[A-Z][\w'’-]*\s+(?:and\s+)?){1,5}(?:Partnership|Police|Constabulary)|Ofsted|Department\s+for\s+Education)",
+        r"(?P<council>(?:[A-Z][\w'’-]*[ \t]+(?:(?:and|upon|of|on|le|under)[ \t]+)?){1,5}Council)",
+        r"|(?P<royal>Royal[ \t]+Borough[ \t]+of[ \t]+[A-Z][\w-]*(?:[ \t]+(?:upon|and)[ \t]+[A-Z][\w-]*|[ \t]+[A-Z][\w-]*)?)",
+        r"|(?P<trust>(?:[A-Z][\w'’-]*[ \t]+(?:and[ \t]+)?){1,5}Trust)",
+        r"|(?P<company>(?:[A-Z][\w'’-]*[ \t]+){1,3}Children[ \t]+First|Achieving[ \t]+for[ \t]+Children|Together[ \t]+for[ \t]+Children)",
+        r"|(?P<other>(?:[A-Z][\w'’-]*[ \t]+(?:and[ \t]+)?){1,5}(?:Partnership|Police|Constabulary)|Ofsted|Department[ \t]+for[ \t]+Education)",
         r")\b"
     ))
     .unwrap()
@@ -76,7 +76,7 @@ const NOT_PLACES: &[&str] = &[
 /// The most-mentioned capitalised word that stands alone mid-sentence and is not a person's
 /// name part: in these articles, the place ("Leeds had ...", "Cornwall's children").
 fn subject_place(text: &str, exclude: &[String]) -> Option<String> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut counts: Vec<(String, usize, bool)> = Vec::new();
     for sentence in text.split(['.', '!', '?', '\n']) {
         let words: Vec<&str> = sentence.split_whitespace().collect();
         for i in 1..words.len() {
@@ -90,14 +90,21 @@ fn subject_place(text: &str, exclude: &[String]) -> Option<String> {
             if NOT_PLACES.contains(&w) || exclude.iter().any(|e| e.eq_ignore_ascii_case(w)) {
                 continue;
             }
-            match counts.iter_mut().find(|(n, _)| n == w) {
-                Some((_, c)) => *c += 1,
-                None => counts.push((w.to_string(), 1)),
+            // a place shows up as one somewhere: "in Leeds", "across Cornwall", "Leeds's children"
+            let prev = words[i - 1].to_lowercase();
+            let placed = matches!(prev.as_str(), "in" | "across" | "from" | "around" | "throughout") || words[i].contains("'s") || words[i].contains("’s");
+            match counts.iter_mut().find(|(n, _, _)| n == w) {
+                Some((_, c, p)) => {
+                    *c += 1;
+                    *p |= placed;
+                }
+                None => counts.push((w.to_string(), 1, placed)),
             }
         }
     }
-    let best = counts.iter().map(|(_, c)| *c).max().filter(|&c| c >= 2)?;
-    counts.into_iter().find(|(_, c)| *c == best).map(|(n, _)| n)
+    counts.retain(|(_, _, placed)| *placed);
+    let best = counts.iter().map(|(_, c, _)| *c).max().filter(|&c| c >= 2)?;
+    counts.into_iter().find(|(_, c, _)| *c == best).map(|(n, _, _)| n)
 }
 
 impl Bodies {
@@ -218,6 +225,12 @@ impl Bodies {
 mod tests {
     use super::*;
 
+    #[test]
+    fn regression_a_name_never_runs_across_lines() {
+        let b = Bodies::find("By Ann Lee\n\nMarch\n\nBarnsley Council was rated good.");
+        assert_eq!(b.list.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["Barnsley Council"]);
+    }
+
     const TEXT: &str = "Sandwell Children's Trust was rated good. The Sandwell Children’s Trust board met. \
         Sandwell Council said. Today Kent County Council was not. The City Council agreed. Ofsted's report, \
         and the Royal Borough of Kingston upon Thames, and Slough Children First.";
@@ -263,5 +276,7 @@ mod tests {
         assert_eq!(b.resolve("the council", None).as_deref(), Some("Leeds Council"));
         assert_eq!(Bodies::find_with(t, &[]).place.as_deref(), Some("Leeds"), "Birch is mostly sentence-initial");
         assert_eq!(Bodies::find_with("Leeds had one mention.", &[]).place, None, "one mention is not enough");
+        let t = "The Head of Practice spoke. Staff said Practice had changed and that Practice was better.";
+        assert_eq!(Bodies::find_with(t, &[]).place, None, "a capitalised word never used as a place is not one");
     }
 }

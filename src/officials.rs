@@ -62,7 +62,7 @@ static NOT_OFFICIAL_ROLE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A body named inside a role phrase: "at Barnsley Council", "of Ofsted", "for the Department for Education".
 static ORG_IN_ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:at|of|for|from|with)\s+((?:the\s+)?(?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|upon)\s+)?)*(?:Council|Trust|Ofsted|Education|Partnership|Children First|Together for Children|Achieving for Children|Agency|NHS|Board|Department|Government|Association|Union|Commission|Police|Constabulary|Service|University|Unison))\b").unwrap()
+    Regex::new(r"\bat[ \t]+((?:the[ \t]+)?[A-Z]{3,}\b|(?:the[ \t]+)?[A-Z][\w'’&-]*(?:[ \t]+(?:(?:and|of|for|upon)[ \t]+)?[A-Z][\w'’&-]*)*)|\b(?:at|of|for|from|with)[ \t]+((?:the[ \t]+)?(?:[A-Z][\w'’&-]*[ \t]+(?:(?:and|of|for|upon)[ \t]+)?)*(?:Council|Trust|Ofsted|Education|Partnership|Children First|Together for Children|Achieving for Children|Agency|NHS|Board|Department|Government|Association|Union|Commission|Police|Constabulary|Service|University|Unison))\b").unwrap()
 });
 /// Verbs and joiners that end an apposition or start the phrase before a name.
 const VERBS: &[&str] = &[
@@ -308,7 +308,7 @@ fn read_parenthesis(inner: &str, r: &mut Reading) {
 fn split_organisation(role: &str) -> (String, Option<String>) {
     if let Some(c) = ORG_IN_ROLE.captures(role) {
         let m = c.get(0).unwrap();
-        let org = c[1].trim_start_matches("the ").to_string();
+        let org = c.get(1).or_else(|| c.get(2)).unwrap().as_str().trim_start_matches("the ").to_string();
         if m.as_str().starts_with("at ") || m.as_str().starts_with("from ") || m.as_str().starts_with("with ") {
             return (role[..m.start()].trim().trim_end_matches(',').to_string(), Some(org));
         }
@@ -578,6 +578,14 @@ mod tests {
         let o = people(t, &["Jane Okafor"]);
         assert_eq!(row(&o[0]), ("Jane Okafor", "", "director of children's services", "Barnsley Council", true));
         assert_eq!(&t[o[0].start..o[0].end], "Jane Okafor");
+    }
+
+    #[test]
+    fn role_at_a_body_named_by_an_acronym_or_a_proper_name() {
+        let t = "Kim Dale, head of policy at CIPFA, said councils were stretched. Ed Fox, a consultant at Blue Sky Analytics, agreed.";
+        let o = people(t, &["Kim Dale", "Ed Fox"]);
+        assert_eq!((o[0].role.as_str(), o[0].organisation.as_str()), ("head of policy", "CIPFA"));
+        assert_eq!((o[1].role.as_str(), o[1].organisation.as_str()), ("consultant", "Blue Sky Analytics"));
     }
 
     #[test]
