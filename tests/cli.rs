@@ -9,6 +9,7 @@ const ARTICLE_A: &str = "Riverton council rated good by Ofsted\n\nBy Sam Hughes,
 Riverton Borough Council's children's services have been rated good. Inspectors said social workers know their children well. \
 However, some plans for disabled children lack detail, and return-home interviews are not always timely.\n\n\
 Jane Okafor, director of children's services at Riverton Borough Council, said: “We are delighted. Staff have worked incredibly hard.”\n\n\
+Cllr Priya Desai (Riverside, Labour), cabinet member for children, said the council would act on every recommendation.\n\n\
 Subscribe to our newsletter\n";
 
 fn inputs(dir: &std::path::Path) -> HashMap<String, String> {
@@ -56,13 +57,16 @@ fn classify_writes_the_four_files_with_exact_columns_and_offsets_and_reports_bad
     assert!(a_units.iter().enumerate().all(|(i, r)| r[1] == i.to_string()), "sentence_index counts from 0 per article");
 
     let (oh, officials) = read_csv(&out.join("officials.csv"));
-    assert_eq!(oh, ["article_id", "name", "role", "organisation", "is_official", "start", "end", "confidence"]);
+    assert_eq!(oh, ["article_id", "name", "role", "organisation", "is_official", "start", "end", "confidence", "title", "ward", "party"]);
     let jane = officials.iter().find(|r| r[1] == "Jane Okafor").unwrap_or_else(|| panic!("Jane Okafor not found: {officials:?}"));
     assert_eq!(jane[2], "director of children's services");
     assert_eq!(jane[3], "Riverton Borough Council");
     assert_eq!(jane[4], "true");
     let (s, e): (usize, usize) = (jane[5].parse().unwrap(), jane[6].parse().unwrap());
     assert_eq!(&ARTICLE_A[s..e], "Jane Okafor");
+    let priya = officials.iter().find(|r| r[1] == "Priya Desai").unwrap_or_else(|| panic!("Priya Desai not found: {officials:?}"));
+    assert_eq!(priya[2..5], ["cabinet member for children", "Riverton Borough Council", "true"]);
+    assert_eq!(priya[8..11], ["Cllr", "Riverside", "Labour"], "title, ward and party columns");
     if let Some(sam) = officials.iter().find(|r| r[1] == "Sam Hughes") {
         assert_eq!(sam[4], "false", "a reporter is not an official");
     }

@@ -108,6 +108,9 @@ fn eval_runs_the_default_model_on_the_bundled_gold_set() {
     let m = &j["sentences"]["macro_f1"];
     let (v, lo, hi) = (m["value"].as_f64().unwrap(), m["low"].as_f64().unwrap(), m["high"].as_f64().unwrap());
     assert!(lo <= v && v <= hi && v > 0.34, "a trained model beats always-one-label: {v} [{lo}, {hi}]");
+    // the officials extractor on the seeds, guarded at the levels it reached (README, Officials)
+    let f1 = |name: &str| j["officials"]["criteria"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no {name}"))["f1"].as_f64().unwrap();
+    assert!(f1("name (exact)") >= 0.95 && f1("name + role") >= 0.85 && f1("name + organisation") >= 0.8, "{}", j["officials"]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("@import"), "self-contained: nothing loaded from the network");
 }
