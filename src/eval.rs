@@ -46,13 +46,19 @@ pub struct Predictions {
 impl Predictions {
     pub fn from_outputs(results: &[ArticleOutput]) -> Predictions {
         let mut p = Predictions::default();
+        let mut grades = BTreeMap::new();
         for r in results {
+            grades.insert(
+                r.article.id.clone(),
+                r.grades.iter().map(|g| PredGrade { authority: g.authority.clone(), judgement_area: g.judgement_area.clone(), grade: g.grade.clone() }).collect(),
+            );
             p.units.insert(r.article.id.clone(), r.units.iter().map(|u| PredUnit { start: u.start, end: u.end, label: u.label, confidence: u.confidence as f64 }).collect());
             p.officials.insert(
                 r.article.id.clone(),
                 r.officials.iter().map(|o| PredOfficial { name: o.name.clone(), role: o.role.clone(), organisation: o.organisation.clone(), is_official: o.is_official }).collect(),
             );
         }
+        p.grades = Some(grades);
         p
     }
 

@@ -13,6 +13,7 @@ pub mod encoder;
 pub mod error;
 pub mod eval;
 pub mod finetune;
+pub mod grades;
 pub mod head;
 pub mod input;
 pub mod label;

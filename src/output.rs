@@ -8,6 +8,7 @@ use std::path::Path;
 
 pub const SENTENCES_CSV: &str = "sentences.csv";
 pub const OFFICIALS_CSV: &str = "officials.csv";
+pub const GRADES_CSV: &str = "grades.csv";
 pub const ARTICLES_JSONL: &str = "articles.jsonl";
 pub const RUN_JSON: &str = "run.json";
 
@@ -38,6 +39,16 @@ pub struct OfficialRow<'a> {
     pub title: &'a str,
     pub ward: &'a str,
     pub party: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GradeRow<'a> {
+    pub article_id: &'a str,
+    pub authority: &'a str,
+    pub judgement_area: &'a str,
+    pub grade: &'a str,
+    pub sentence_index: usize,
+    pub confidence: f32,
 }
 
 /// Write `path` through `fill`, so readers never see a half-written file.
@@ -75,6 +86,7 @@ pub fn write_csv<T: Serialize>(path: &Path, header: &[&str], rows: impl IntoIter
 }
 
 pub const SENTENCE_COLUMNS: &[&str] = &["article_id", "sentence_index", "start", "end", "label", "confidence", "p_strength", "p_improvement", "p_other", "text"];
+pub const GRADE_COLUMNS: &[&str] = &["article_id", "authority", "judgement_area", "grade", "sentence_index", "confidence"];
 /// `title`, `ward` and `party` came after the first release, so they go last: readers that index
 /// columns by position keep working.
 pub const OFFICIAL_COLUMNS: &[&str] = &["article_id", "name", "role", "organisation", "is_official", "start", "end", "confidence", "title", "ward", "party"];

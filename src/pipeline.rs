@@ -1,10 +1,11 @@
-//! The pipeline: segment -> classify -> find people -> resolve officials, composed from one
+//! The pipeline: segment -> classify -> find people -> resolve officials -> read grades, composed from one
 //! trait per stage. Articles go through in chunks so one bad article is isolated and retried alone.
 
 use crate::classify::{Prediction, SentenceClassifier};
 use crate::error::{Error, Result};
 use crate::input::Article;
 use crate::ner::PersonTagger;
+use crate::grades::{self, Grade};
 use crate::officials::{self, Mention, Official};
 use crate::progress::Progress;
 use crate::segment::{Segmenter, Unit, UnitKind};
@@ -27,6 +28,7 @@ pub struct ArticleOutput {
     pub article: Article,
     pub units: Vec<ClassifiedUnit>,
     pub officials: Vec<Official>,
+    pub grades: Vec<Grade>,
     pub error: Option<Error>,
 }
 
@@ -98,13 +100,15 @@ impl<S: Segmenter, C: SentenceClassifier, P: PersonTagger> Pipeline<S, C, P> {
         let assemble = |(a, us, ps, pp): (&Article, Vec<Unit>, &[Prediction], &[Vec<crate::ner::PersonSpan>])| {
             let mentions: Vec<Mention> = us.iter().zip(pp).flat_map(|(u, spans)| spans.iter().map(|s| Mention::from_span(s, u.start, u.end))).collect();
             let officials = officials::resolve(&a.text, &mentions);
+            let ranges: Vec<(usize, usize)> = us.iter().map(|u| (u.start, u.end)).collect();
+            let grades = grades::extract(&a.text, &ranges);
             let units = us
                 .iter()
                 .zip(ps)
                 .enumerate()
                 .map(|(i, (u, p))| ClassifiedUnit { index: i, start: u.start, end: u.end, kind: u.kind, label: p.label, confidence: p.confidence(), probs: p.probs })
                 .collect();
-            ArticleOutput { article: a.clone(), units, officials, error: None }
+            ArticleOutput { article: a.clone(), units, officials, grades, error: None }
         };
         Ok(if self.parallel { jobs.into_par_iter().map(assemble).collect() } else { jobs.into_iter().map(assemble).collect() })
     }
@@ -116,5 +120,5 @@ fn failed(article: Article, e: Error) -> ArticleOutput {
         other => other.to_string(),
     };
     let id = article.id.clone();
-    ArticleOutput { article, units: Vec::new(), officials: Vec::new(), error: Some(Error::Predict { article: id, message }) }
+    ArticleOutput { article, units: Vec::new(), officials: Vec::new(), grades: Vec::new(), error: Some(Error::Predict { article: id, message }) }
 }

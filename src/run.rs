@@ -1,4 +1,4 @@
-//! The `classify` job: read inputs, run the pipeline, write the four output files.
+//! The `classify` job: read inputs, run the pipeline, write the five output files.
 
 use crate::classify::SentenceModel;
 use crate::config::{ClassifyConfig, EvalConfig, ModelPaths};
@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::input;
 use crate::label::Label;
 use crate::ner::NerModel;
-use crate::output::{self, OfficialRow, SentenceRow};
+use crate::output::{self, GradeRow, OfficialRow, SentenceRow};
 use crate::pipeline::{ArticleOutput, Pipeline};
 use crate::progress::{Mode, Progress};
 use crate::segment::NewsSegmenter;
@@ -243,6 +243,17 @@ fn write_outputs(cfg: &ClassifyConfig, results: &[ArticleOutput]) -> Result<()> 
         })
     });
     output::write_csv(&cfg.out.join(output::OFFICIALS_CSV), output::OFFICIAL_COLUMNS, officials)?;
+    let grades = results.iter().flat_map(|r| {
+        r.grades.iter().map(move |g| GradeRow {
+            article_id: &r.article.id,
+            authority: &g.authority,
+            judgement_area: &g.judgement_area,
+            grade: &g.grade,
+            sentence_index: g.sentence_index,
+            confidence: g.confidence,
+        })
+    });
+    output::write_csv(&cfg.out.join(output::GRADES_CSV), output::GRADE_COLUMNS, grades)?;
     let articles = results.iter().map(|r| {
         json!({
             "id": r.article.id,
@@ -255,6 +266,7 @@ fn write_outputs(cfg: &ClassifyConfig, results: &[ArticleOutput]) -> Result<()> 
                 "text": &r.article.text[u.start..u.end],
             })).collect::<Vec<_>>(),
             "officials": r.officials,
+            "grades": r.grades,
             "errors": r.error.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
         })
     });

@@ -93,6 +93,15 @@ fn classify_writes_the_four_files_with_exact_columns_and_offsets_and_reports_bad
     let total: u64 = ["strength", "improvement", "other"].iter().map(|k| a["counts"][k].as_u64().unwrap()).sum();
     assert_eq!(total as usize, a["sentences"].as_array().unwrap().len());
     assert!(a["officials"].as_array().unwrap().iter().any(|o| o["name"] == "Jane Okafor"));
+    assert_eq!(a["grades"][0]["grade"], "good", "{}", a["grades"]);
+
+    let (gh, grades) = read_csv(&out.join("grades.csv"));
+    assert_eq!(gh, ["article_id", "authority", "judgement_area", "grade", "sentence_index", "confidence"]);
+    let riverton: Vec<&Vec<String>> = grades.iter().filter(|r| r[0] == "a_riverton").collect();
+    assert_eq!(riverton.len(), 1, "only the current grade, once: {grades:?}");
+    assert_eq!(riverton[0][1..4], ["Riverton Borough Council", "overall effectiveness", "good"]);
+    assert_eq!(rows.iter().find(|r| r[0] == "a_riverton" && r[1] == riverton[0][4]).unwrap()[9], "Riverton Borough Council's children's services have been rated good.");
+    assert!(grades.iter().any(|r| r[0] == "j1" && r[3] == "inadequate"), "a one-sentence article: {grades:?}");
     assert!(a["source"].as_str().unwrap().ends_with("a_riverton.txt"));
 }
 
@@ -106,7 +115,7 @@ fn clean_inputs_exit_zero_and_a_rerun_replaces_outputs() {
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
     let names: std::collections::BTreeSet<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(names, ["articles.jsonl", "officials.csv", "run.json", "sentences.csv"].map(String::from).into());
+    assert_eq!(names, ["articles.jsonl", "grades.csv", "officials.csv", "run.json", "sentences.csv"].map(String::from).into());
     let (_, rows) = read_csv(&out.join("sentences.csv"));
     assert_eq!(rows.len(), 1);
 }

@@ -1,0 +1,523 @@
+//! Ofsted grades an article reports: (authority, judgement area, grade) for the inspection it is
+//! about. Rules over each unit: judgement areas and grade words are paired clause by clause
+//! ("help and protection, children in care and care leavers were all rated good", "rated
+//! inadequate overall and for help and protection", "Leadership – Good"); grades given as history
+//! ("rated inadequate in 2013", "up from good") are dropped; each grade goes to the authority
+//! named nearest before it, else the article's subject.
+
+use crate::authority::{Bodies, Body, BodyKind};
+use regex::Regex;
+use serde::Serialize;
+use std::sync::LazyLock;
+
+pub const GRADES: [&str; 4] = ["outstanding", "good", "requires improvement to be good", "inadequate"];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grade {
+    pub authority: String,
+    pub judgement_area: String,
+    pub grade: String,
+    /// The unit that states it.
+    pub sentence_index: usize,
+    /// How direct the statement is: an area named with its grade, an unnamed area taken as
+    /// overall effectiveness, or an area filled from "four of the five areas were good".
+    pub confidence: f32,
+}
+
+const OVERALL: &str = "overall effectiveness";
+
+/// Judgement areas as articles word them, most specific first.
+static AREAS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    [
+        (r"overall effectiveness|\boverall\b", OVERALL),
+        (r"help(?:ing)? and protect(?:ion|ing)|children who need (?:help and )?protection|help for children who need|\bhelp and protection", "help and protection"),
+        (r"care leavers|leaving care", "care leavers"),
+        (r"children in care|children looked after|looked[- ]after children", "children in care"),
+        (r"impact of (?:the )?(?:its |their )?leaders|leadership(?:, management and governance| and management| and governance)?|\bleaders\b", "leadership"),
+        (r"\badoption(?: performance| services?)?", "adoption"),
+        (r"local safeguarding children(?:'s|’s)? board|\blscb\b", "local safeguarding children board"),
+    ]
+    .into_iter()
+    .map(|(p, a)| (Regex::new(&format!("(?i){p}")).unwrap(), a))
+    .collect()
+});
+
+static GRADE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(outstanding|good|inadequate|requir(?:es|ed|ing|e)\s+improvement(?:\s+to\s+be\s+good)?|\bRI\b)").unwrap()
+});
+
+/// Words just before a grade word that make it a judgement ("rated good", "remains outstanding").
+const GRADE_LEAD: &[&str] = &[
+    "rated", "judged", "graded", "be", "as", "remains", "remained", "remain", "is", "are", "was", "were", "now", "still", "been", "received", "given", "achieved", "a", "an", "its", "their", "all", "both", "also", "overall", "to", "retained", "kept", "keeps", "awarded", "into", "from", "out", "of", "found", "deemed", "considered", "assessed", "the", "–", "-", ":", "—", "not", "again", "currently", "already", "consistently",
+];
+/// Words just after a grade word that keep it a judgement ("good overall", "an outstanding rating").
+const GRADE_TAIL: &[&str] = &[
+    "overall", "for", "in", "at", "by", "and", "across", "rating", "ratings", "grade", "grades", "judgement", "judgements", "judgment", "verdict", "with", "after", "following", "since", "from", "again", "or", "but", "to", "when", "while", "as", "it", "on", "last", "this", "two", "three", "four", "five", "following",
+];
+
+/// Markers that a clause reports an earlier inspection.
+static HISTORY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:last|previous(?:ly)?|prior|earlier|once|ago|former(?:ly)?|most recent|no longer|had (?:been|rated|judged)|before|since being|in (?:19|20)\d\d|(?:19|20)\d\d (?:inspection|report|visit)|was last|when it was|when they were|out of|up from|down from|improv\w+ from|mov\w+ (?:up )?from|rise from|climb\w* from)\b").unwrap()
+});
+/// Markers of history that only count before the grade: "since it was judged inadequate" (but
+/// "rated good, the first time since 2010" is current).
+static HISTORY_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:since|(?:months|years|weeks) after|after (?:it|they) (?:was|were))\b").unwrap());
+/// Verbs that make a following grade word a judgement, a few words on ("judged the council good").
+const RATING_VERBS: &[&str] = &["rated", "judged", "graded", "found", "deemed", "assessed", "considered", "kept", "retained", "held", "rates", "judges", "rate", "judge"];
+
+/// "four of the five areas were good".
+static COUNTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(two|three|four|five|six|2|3|4|5|6) of (?:the |its |their )?(?:five|four|six|5|4|6)?\s*(?:[\w’']+ )?(?:judgement|judgment|key|inspection)?\s*(?:areas|judgements|judgments|categories|areas inspected)").unwrap()
+});
+
+fn normalise_grade(raw: &str) -> &'static str {
+    let l = raw.to_lowercase();
+    if l.starts_with("outstanding") {
+        "outstanding"
+    } else if l.starts_with("good") {
+        "good"
+    } else if l.starts_with("inadequate") {
+        "inadequate"
+    } else {
+        "requires improvement to be good"
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Hit {
+    start: usize,
+    end: usize,
+    area: &'static str,
+}
+
+/// Judgement areas in a clause, non-overlapping, most specific first.
+fn areas_in(clause: &str) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = Vec::new();
+    for (re, area) in AREAS.iter() {
+        for m in re.find_iter(clause) {
+            if hits.iter().any(|h| m.start() < h.end && h.start < m.end()) {
+                continue;
+            }
+            hits.push(Hit { start: m.start(), end: m.end(), area });
+        }
+    }
+    hits.sort_by_key(|h| h.start);
+    hits
+}
+
+fn words_before(s: &str, n: usize) -> Vec<String> {
+    s.split_whitespace().rev().take(n).map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && !"–-:—".contains(c)).to_lowercase()).collect()
+}
+
+/// Grade words in a clause that are judgements, not ordinary adjectives ("good progress").
+fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, &'static str)> {
+    let mut out = Vec::new();
+    for m in GRADE_WORD.find_iter(clause) {
+        let text = m.as_str();
+        let before = &clause[..m.start()];
+        let after = &clause[m.end()..];
+        let quoted = before.ends_with(['\'', '‘', '"', '“']) || after.starts_with(['\'', '’', '"', '”']);
+        let lead = words_before(before, 1).first().cloned().unwrap_or_default();
+        let next = after.split_whitespace().next().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).unwrap_or_default();
+        let ends_clause = after.trim_start().is_empty() || after.trim_start().starts_with(['.', ',', ';', ')', '’', '\'', '"', '”', '!', '?']);
+        let requires = text.to_lowercase().starts_with("requir");
+        if text == "RI" && !quoted && !GRADE_LEAD.contains(&lead.as_str()) {
+            continue;
+        }
+        let rated = words_before(before, 4).iter().any(|w| RATING_VERBS.contains(&w.as_str()));
+        // "all four judgement areas good", "care leavers good": an area or area count right before
+        let area_lead = matches!(lead.as_str(), "areas" | "area" | "judgements") || areas_in(before).last().is_some_and(|a| before[a.end..].trim().is_empty());
+        let led = GRADE_LEAD.contains(&lead.as_str()) || quoted || bullet_line || rated || area_lead;
+        let tailed = ends_clause || GRADE_TAIL.contains(&next.as_str()) || quoted;
+        // "requires improvement" reads as a grade unless it governs an object ("requires improvement in planning")
+        if requires && next != "in" || led && tailed {
+            out.push((m.start(), m.end(), normalise_grade(text)));
+        }
+    }
+    out
+}
+
+/// Where a body is named in a unit (by name, place, or "the council" / "the trust"), so a grade
+/// can take the authority named nearest before it.
+fn authority_mentions(unit: &str, bodies: &Bodies, subject: &str) -> Vec<(usize, String)> {
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for b in bodies.list.iter().filter(|b| b.kind != BodyKind::Other) {
+        for key in [b.name.clone(), place_of(b)].into_iter().filter(|k| !k.is_empty()) {
+            keys.push((key.replace('\'', "’"), b.name.clone()));
+            keys.push((key, b.name.clone()));
+        }
+    }
+    for (word, kind) in [("the council", BodyKind::Council), ("the authority", BodyKind::Council), ("the trust", BodyKind::Trust)] {
+        let name = match kind {
+            BodyKind::Trust => bodies.trust().map(|b| b.name.clone()),
+            _ => bodies.council_name(),
+        };
+        if let Some(name) = name {
+            keys.push((word.to_string(), name.clone()));
+            keys.push((capitalise(word), name));
+        }
+    }
+    let mut out = Vec::new();
+    for (key, name) in keys {
+        for (at, _) in unit.match_indices(key.as_str()) {
+            let end = at + key.len();
+            if !unit[end..].starts_with(char::is_alphanumeric) && !unit[..at].ends_with(char::is_alphanumeric) {
+                out.push((at, name.clone()));
+            }
+        }
+    }
+    // places the article never names a body for: "In neighbouring Stockport" -> Stockport Council
+    for (at, council) in crate::authority::place_mentions(unit, &[]) {
+        if !out.iter().any(|(o, _)| *o == at) && !bodies.list.iter().any(|b| place_of(b) == unit[at..].split([' ', ',', '.', '’', '\'']).next().unwrap_or("")) {
+            out.push((at, council.to_string()));
+        }
+    }
+    // "delivered by the trust on behalf of Sunderland City Council": the council is not the one graded
+    out.retain(|(at, _)| !unit[..*at].trim_end().ends_with("on behalf of"));
+    out.sort();
+    // a place naming two bodies ("Doncaster"): the subject, else the council
+    let mut kept: Vec<(usize, String)> = Vec::new();
+    for (at, name) in out {
+        match kept.last_mut() {
+            Some((k_at, k_name)) if *k_at == at => {
+                if name == subject {
+                    *k_name = name;
+                }
+            }
+            _ => kept.push((at, name)),
+        }
+    }
+    kept
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// "Sandwell Children's Trust" -> "Sandwell"; "Kent County Council" -> "Kent".
+fn place_of(b: &Body) -> String {
+    let generic = ["Council", "County", "City", "Borough", "Metropolitan", "District", "Children's", "Children’s", "Trust", "Children", "First", "Services", "and", "Families", "Royal", "of"];
+    let words: Vec<&str> = b.name.split_whitespace().collect();
+    let start = if b.name.starts_with("Royal Borough of ") || b.name.starts_with("City of ") { words.iter().position(|w| *w == "of").map_or(0, |i| i + 1) } else { 0 };
+    let place: Vec<&str> = words[start..].iter().take_while(|w| !generic.contains(w) || **w == "and" || **w == "of").copied().collect();
+    let place: Vec<&str> = place.into_iter().rev().skip_while(|w| *w == "and" || *w == "of").collect::<Vec<_>>().into_iter().rev().collect();
+    if place.is_empty() { String::new() } else { place.join(" ") }
+}
+
+/// A clause of a unit, and whether it follows a dash or colon ("Care leavers: good").
+struct Clause<'a> {
+    offset: usize,
+    text: &'a str,
+    after_mark: bool,
+}
+
+/// Split a unit into clauses at punctuation and at joining words; the joining word stays with
+/// the clause it opens ("up from good" is history, "apart from care leavers" an exception).
+fn clauses(unit: &str) -> Vec<Clause<'_>> {
+    const JOINERS: &[&str] = &[" but ", " while ", " whereas ", " although ", " with ", " up from ", " down from ", " when ", " apart from ", " except ", " other than ", " with the exception of "];
+    let mut out = Vec::new();
+    let (mut start, mut after_mark) = (0, false);
+    for (at, c) in unit.char_indices() {
+        let dash = c == '-' && unit[at..].starts_with("- ") && unit[..at].ends_with(' ');
+        if matches!(c, ',' | ';' | ':' | '–' | '—' | '(' | ')') || dash {
+            out.push(Clause { offset: start, text: &unit[start..at], after_mark });
+            start = at + c.len_utf8();
+            after_mark = matches!(c, ':' | '–' | '—') || dash;
+        } else if at > start && JOINERS.iter().any(|w| unit[at..].starts_with(w)) {
+            out.push(Clause { offset: start, text: &unit[start..at], after_mark });
+            start = at + 1;
+            after_mark = false;
+        }
+    }
+    out.push(Clause { offset: start, text: &unit[start..], after_mark });
+    out.into_iter().filter(|c| !c.text.trim().is_empty()).collect()
+}
+
+/// "all four judgement areas", "every area", "across the board".
+static ALL_AREAS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:all (?:(?:four|five|5|4) )?(?:of (?:the|its) )?(?:(?:judgement|judgment|key|inspection|individual) )?(?:areas|judgements|judgments)|every (?:judgement |judgment |single )?area|each of the (?:four|five) (?:individual |judgement )?areas|across the board|in every area)\b").unwrap()
+});
+
+/// What one unit states: (area, grade, confidence, byte position); a count statement ("four of
+/// the five areas were good") and an all-areas statement ("every area was inadequate").
+struct UnitGrades {
+    rows: Vec<(&'static str, &'static str, f32, usize)>,
+    counted: Option<(&'static str, usize)>,
+    all: Option<&'static str>,
+}
+
+fn unit_grades(unit: &str) -> UnitGrades {
+    let bullet_line = {
+        let t = unit.trim();
+        let tail = t.rsplit(['–', '-', ':', '—']).next().unwrap_or("").trim().trim_end_matches('.');
+        t.len() < 120 && GRADE_WORD.find(tail).is_some_and(|m| m.start() == 0 && m.end() == tail.len()) && t.len() > tail.len()
+    };
+    let mut u = UnitGrades { rows: Vec::new(), counted: None, all: None };
+    let mut pending: Vec<&'static str> = Vec::new();
+    // the last current grade that took its areas after it ("rated inadequate overall and for help and protection")
+    let mut last_forward: Option<(&'static str, usize)> = None;
+    let mut last_grade: Option<(&'static str, usize)> = None;
+    let parts = clauses(unit);
+    let graded: Vec<Vec<(usize, usize, &'static str)>> = parts.iter().map(|c| grades_in(c.text, bullet_line || c.after_mark)).collect();
+    for (ci, clause) in parts.iter().enumerate() {
+        let (offset, text) = (clause.offset, clause.text);
+        let areas = areas_in(text);
+        let grades = &graded[ci];
+        if grades.is_empty() {
+            let later_grade = graded[ci + 1..].iter().any(|g| !g.is_empty());
+            let exception = ["apart from", "except", "other than", "with the exception"].iter().any(|w| text.trim_start().to_lowercase().starts_with(w));
+            let lead = text.trim_start().to_lowercase();
+            match (last_forward, last_grade) {
+                // "... outstanding overall and for help and protection, children in care, and leadership"
+                (Some((g, pos)), _) if !later_grade && !exception && !lead.starts_with("but") => u.rows.extend(areas.iter().map(|a| (a.area, g, 1.0, pos))),
+                // "help and protection was inadequate, as was the impact of leaders"
+                (_, Some((g, pos))) if lead.starts_with("as was") || lead.starts_with("as were") || lead.starts_with("as did") => u.rows.extend(areas.iter().map(|a| (a.area, g, 1.0, pos))),
+                _ => pending.extend(areas.iter().map(|a| a.area)),
+            }
+            continue;
+        }
+        let clause_history = HISTORY.is_match(text);
+        if grades.len() == 1 && !clause_history {
+            if let Some(c) = COUNTED.captures(text) {
+                u.counted = Some((grades[0].2, number(&c[1])));
+            } else if ALL_AREAS.is_match(text) {
+                u.all = Some(grades[0].2);
+            }
+        }
+        let mut prev_end = 0;
+        for (gi, &(gs, ge, grade)) in grades.iter().enumerate() {
+            let next_start = grades.get(gi + 1).map_or(text.len(), |g| g.0);
+            let before: Vec<&'static str> = areas.iter().filter(|a| a.start >= prev_end && a.end <= gs).map(|a| a.area).collect();
+            // areas named after the grade belong to it only as a list starting close by ("inadequate overall and for help and protection")
+            let mut after: Vec<&'static str> = Vec::new();
+            let mut reach = ge;
+            for a in areas.iter().filter(|a| a.start >= ge && a.end <= next_start) {
+                if a.start - reach > if after.is_empty() { 40 } else { 30 } {
+                    break;
+                }
+                after.push(a.area);
+                reach = a.end;
+            }
+            let from_lead = words_before(&text[..gs], 2).iter().any(|w| w == "from");
+            let forward = before.is_empty() && pending.is_empty() && !after.is_empty();
+            let chosen: Vec<&'static str> = if forward { after } else { pending.drain(..).chain(before).collect() };
+            // history is read in this grade's own stretch: "Wigan out of 'inadequate' and Stockport still 'good'"
+            let history = HISTORY.is_match(&text[prev_end..next_start]) || HISTORY_BEFORE.is_match(&text[prev_end..gs]);
+            prev_end = ge;
+            if history || from_lead {
+                last_forward = None;
+                continue;
+            }
+            last_grade = Some((grade, offset + gs));
+            if chosen.is_empty() {
+                u.rows.push((OVERALL, grade, 0.8, offset + gs));
+            } else {
+                u.rows.extend(chosen.into_iter().map(|a| (a, grade, 1.0, offset + gs)));
+            }
+            last_forward = forward.then_some((grade, offset + gs));
+        }
+    }
+    u
+}
+
+fn number(word: &str) -> usize {
+    match word.to_lowercase().as_str() {
+        "two" | "2" => 2,
+        "three" | "3" => 3,
+        "four" | "4" => 4,
+        "five" | "5" => 5,
+        _ => 6,
+    }
+}
+
+/// Extract the grades of an article; `units` are the segmenter's (start, end) byte ranges.
+pub fn extract(text: &str, units: &[(usize, usize)]) -> Vec<Grade> {
+    let bodies = Bodies::find_with(text, &[]);
+    let subject = bodies.subject().map(|b| b.name.clone()).or_else(|| bodies.council_name()).unwrap_or_default();
+    let mut rows: Vec<Grade> = Vec::new();
+    let mut current = subject.clone();
+    let mut counted: Vec<(String, &'static str, usize, usize)> = Vec::new();
+    for (index, &(s, e)) in units.iter().enumerate() {
+        let unit = &text[s..e];
+        let mentions = authority_mentions(unit, &bodies, &subject);
+        let u = unit_grades(unit);
+        // the body named nearest before the grade, else the first one named, else the one in force
+        let authority_at = |pos: usize| mentions.iter().rev().find(|(at, _)| *at <= pos).or(mentions.first()).map_or_else(|| current.clone(), |(_, n)| n.clone());
+        // a headline restates the story in few words: the body's statements win over it
+        let weight = if index == 0 { 0.9 } else { 1.0 };
+        let mut last = None;
+        for &(area, grade, confidence, pos) in &u.rows {
+            let authority = authority_at(pos);
+            last = Some(authority.clone());
+            push(&mut rows, Grade { authority, judgement_area: area.to_string(), grade: grade.to_string(), sentence_index: index, confidence: confidence * weight });
+        }
+        if let Some((grade, n)) = u.counted {
+            counted.push((authority_at(0), grade, n, index));
+        }
+        if let Some(grade) = u.all {
+            counted.push((authority_at(0), grade, 0, index));
+        }
+        // only a unit that states grades moves the authority later units refer to
+        if let Some(a) = last {
+            current = a;
+        }
+    }
+    // "four of the five areas were good": when the areas not graded otherwise are exactly the ones
+    // the count leaves, they take that grade
+    const STANDARD: [&str; 5] = [OVERALL, "help and protection", "children in care", "care leavers", "leadership"];
+    for (authority, grade, n, index) in counted {
+        let stated = |a: &str| rows.iter().find(|r| r.authority == authority && r.judgement_area == a).map(|r| r.grade.clone());
+        let same = STANDARD.iter().filter(|a| stated(a).as_deref() == Some(grade)).count();
+        let missing: Vec<&str> = STANDARD.iter().copied().filter(|a| stated(a).is_none()).collect();
+        // n == 0: "all areas", every standard area not stated otherwise
+        if !missing.is_empty() && (n == 0 || same + missing.len() == n) {
+            for area in missing {
+                push(&mut rows, Grade { authority: authority.clone(), judgement_area: area.into(), grade: grade.into(), sentence_index: index, confidence: 0.6 });
+            }
+        }
+    }
+    rows
+}
+
+/// One row per (authority, area): the first, most direct statement wins.
+fn push(rows: &mut Vec<Grade>, g: Grade) {
+    match rows.iter_mut().find(|r| r.authority == g.authority && r.judgement_area == g.judgement_area) {
+        Some(r) if r.confidence < g.confidence => *r = g,
+        Some(_) => {}
+        None => rows.push(g),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One unit per line.
+    fn grades(text: &str) -> Vec<(String, String, String)> {
+        let mut units = Vec::new();
+        let mut start = 0;
+        for line in text.split('\n') {
+            units.push((start, start + line.len()));
+            start += line.len() + 1;
+        }
+        extract(text, &units).into_iter().map(|g| (g.authority, g.judgement_area, g.grade)).collect()
+    }
+
+    fn row(a: &str, area: &str, g: &str) -> (String, String, String) {
+        (a.into(), area.into(), g.into())
+    }
+
+    #[test]
+    fn rated_good_overall_in_quotes() {
+        let g = grades("Barnsley Council's children's services have been rated 'good' overall by Ofsted.");
+        assert_eq!(g, [row("Barnsley Council", OVERALL, "good")]);
+    }
+
+    #[test]
+    fn requires_improvement_in_its_many_forms() {
+        let t = "Hull City Council has been judged as requiring improvement to be good.\nHelp and protection still requires improvement.\nServices for care leavers were judged to require improvement to be good.\nChildren in care were rated requires improvement.";
+        assert_eq!(
+            grades(t),
+            [
+                row("Hull City Council", OVERALL, "requires improvement to be good"),
+                row("Hull City Council", "help and protection", "requires improvement to be good"),
+                row("Hull City Council", "care leavers", "requires improvement to be good"),
+                row("Hull City Council", "children in care", "requires improvement to be good"),
+            ]
+        );
+    }
+
+    #[test]
+    fn judged_inadequate_for_areas_named_after_the_grade() {
+        let t = "Kent County Council was rated inadequate overall and for the help and protection of children, as well as for the impact of its leaders.\nThe council was judged outstanding for adoption, children in care, and care leavers.";
+        let g = grades(t);
+        assert_eq!(g.len(), 6, "{g:?}");
+        assert!(g.contains(&row("Kent County Council", "leadership", "inadequate")));
+        assert!(g.contains(&row("Kent County Council", "care leavers", "outstanding")));
+    }
+
+    #[test]
+    fn four_of_the_five_areas_fills_the_areas_not_stated_otherwise() {
+        let t = "Essex County Council was rated good overall.\nFour of the five areas were judged good, and care leavers were rated outstanding.";
+        let mut g = grades(t);
+        g.sort();
+        assert_eq!(
+            g,
+            [
+                row("Essex County Council", "care leavers", "outstanding"),
+                row("Essex County Council", "children in care", "good"),
+                row("Essex County Council", "help and protection", "good"),
+                row("Essex County Council", "leadership", "good"),
+                row("Essex County Council", OVERALL, "good"),
+            ]
+        );
+        let g = grades("Essex County Council was rated good overall.\nAll four judgement areas were rated good.");
+        assert_eq!(g.len(), 5, "{g:?}");
+    }
+
+    #[test]
+    fn bullet_lists_with_dashes_and_colons() {
+        let t = "Slough Children First has been inspected.\nOverall effectiveness – Good\nLeadership - Requires improvement to be good\nCare leavers: inadequate\nThe experiences and progress of children in care – Outstanding";
+        assert_eq!(
+            grades(t),
+            [
+                row("Slough Children First", OVERALL, "good"),
+                row("Slough Children First", "leadership", "requires improvement to be good"),
+                row("Slough Children First", "care leavers", "inadequate"),
+                row("Slough Children First", "children in care", "outstanding"),
+            ]
+        );
+    }
+
+    #[test]
+    fn grades_inside_quotes_count() {
+        let t = "Cornwall Council leader said: “To be judged ‘outstanding’ is a remarkable achievement.”";
+        assert_eq!(grades(t), [row("Cornwall Council", OVERALL, "outstanding")]);
+    }
+
+    #[test]
+    fn history_is_not_a_row() {
+        let t = "Devon County Council is no longer rated inadequate.\nOfsted has now judged the service as requiring improvement to be good.\nIt was rated inadequate in 2013.\nCare leavers were judged outstanding, up from good at the last inspection.\nThe council was last inspected in 2018, when it was also judged good.\nMonths after it was rated inadequate, the council appointed a new director.";
+        assert_eq!(grades(t), [row("Devon County Council", OVERALL, "requires improvement to be good"), row("Devon County Council", "care leavers", "outstanding")]);
+        let t = "Hackney Council has been rated good at its first full inspection since a cyber attack.";
+        assert_eq!(grades(t), [row("Hackney Council", OVERALL, "good")], "'since' after the grade does not make it history");
+    }
+
+    #[test]
+    fn several_authorities_each_keep_their_grades() {
+        let t = "Wigan Council was rated requires improvement to be good.\nHelp and protection was judged inadequate.\nIn neighbouring Stockport Council, inspectors found services outstanding overall.\nCare leavers were judged good.";
+        assert_eq!(
+            grades(t),
+            [
+                row("Wigan Council", OVERALL, "requires improvement to be good"),
+                row("Wigan Council", "help and protection", "inadequate"),
+                row("Stockport Council", OVERALL, "outstanding"),
+                row("Stockport Council", "care leavers", "good"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_council_and_the_trust_resolve_to_the_articles_bodies() {
+        let t = "Sandwell Children's Trust was set up after failings at Sandwell Council, whose services had been rated inadequate.\nNow Ofsted has rated the trust as requiring improvement to be good overall.\nServices were delivered by the trust on behalf of Sandwell Council, and were judged good for care leavers.";
+        assert_eq!(
+            grades(t),
+            [row("Sandwell Children's Trust", OVERALL, "requires improvement to be good"), row("Sandwell Children's Trust", "care leavers", "good")]
+        );
+    }
+
+    #[test]
+    fn ordinary_uses_of_grade_words_are_not_grades() {
+        let t = "Barnsley Council said children in care make good progress at school.\nThere were pockets of good practice.\nInspectors found outstanding work by foster carers.\nThe service requires improvement in its planning.";
+        assert_eq!(grades(t), []);
+    }
+
+    #[test]
+    fn as_was_and_headlines_yield_to_the_body() {
+        let t = "Southampton care leavers rated good\nSouthampton City Council's services were judged inadequate.\nHelp and protection was inadequate, as was the impact of leaders on practice.\nCare leavers' services were judged requires improvement to be good.";
+        let g = grades(t);
+        assert!(g.contains(&row("Southampton City Council", "leadership", "inadequate")), "{g:?}");
+        assert!(g.contains(&row("Southampton City Council", "care leavers", "requires improvement to be good")), "the body's statement wins over the headline: {g:?}");
+    }
+}
