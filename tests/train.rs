@@ -39,15 +39,23 @@ fn labelled(dir: &Path, name: &str, units: &[(&str, &str)]) -> std::path::PathBu
     root
 }
 
+/// The small training set and a one-unit eval set it does not overlap.
+fn train_and_eval(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    (labelled(dir, "t", UNITS), labelled(dir, "e", &[("Inspectors praised the fostering team for its warmth.", "strength")]))
+}
+
+fn manifest(model: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(model.join("manifest.json")).unwrap()).unwrap()
+}
+
 #[test]
 fn training_lowers_the_loss_and_writes_a_model_that_classify_can_use() {
     let d = tempfile::tempdir().unwrap();
-    let data = labelled(d.path(), "t", UNITS);
-    let eval = labelled(d.path(), "e", &[("Inspectors praised the fostering team for its warmth.", "strength")]);
+    let (data, eval) = train_and_eval(d.path());
     let out = d.path().join("model");
     let r = ofsted(&["train", "-q", "--method", "logistic", "--logistic-epochs", "100", "--data"]).arg(&data).arg("--eval").arg(&eval).arg("--out").arg(&out).arg("--models-dir").arg(models()).run();
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let m = manifest(&out);
     let before = m["report"]["train_loss_first"].as_f64().unwrap();
     let after = m["report"]["train_loss_last"].as_f64().unwrap();
     assert!(after < before * 0.8, "loss {before} -> {after}");
@@ -87,14 +95,13 @@ fn training_refuses_unknown_labels_and_eval_overlap_naming_the_rows() {
 #[test]
 fn fine_tuning_the_top_layer_lowers_the_loss_and_classify_loads_the_changed_layer() {
     let d = tempfile::tempdir().unwrap();
-    let data = labelled(d.path(), "t", UNITS);
-    let eval = labelled(d.path(), "e", &[("Inspectors praised the fostering team for its warmth.", "strength")]);
+    let (data, eval) = train_and_eval(d.path());
     let out = d.path().join("ft");
     // a near-zero warm-start head (1 logistic epoch) leaves the loss for fine-tuning to lower
     let r = ofsted(&["train", "-q", "--method", "finetune", "--layers", "1", "--epochs", "4", "--patience", "4", "--lr", "0.001", "--batch-size", "4", "--logistic-epochs", "1", "--data"])
         .arg(&data).arg("--eval").arg(&eval).arg("--out").arg(&out).arg("--models-dir").arg(models()).run();
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let m = manifest(&out);
     let history = m["report"]["history"].as_array().unwrap();
     assert!(!history.is_empty() && history.len() <= 4);
     let (first, last) = (m["report"]["train_loss_first"].as_f64().unwrap(), m["report"]["train_loss_last"].as_f64().unwrap());
@@ -148,6 +155,6 @@ fn classify_output_with_corrected_labels_is_valid_training_data() {
     std::fs::copy(d.path().join("pre/sentences.csv"), new.join("sentences.csv")).unwrap();
     let r = ofsted(&["train", "-q", "--method", "logistic", "--logistic-epochs", "20", "--data"]).arg(&new).arg("--out").arg(d.path().join("m")).arg("--models-dir").arg(models()).run();
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.path().join("m/manifest.json")).unwrap()).unwrap();
+    let m = manifest(&d.path().join("m"));
     assert_eq!(m["report"]["units"], UNITS.len());
 }
