@@ -10,8 +10,6 @@ use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
 
-pub const GRADES: [&str; 4] = ["outstanding", "good", "requires improvement to be good", "inadequate"];
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Grade {
     pub authority: String,
@@ -52,7 +50,7 @@ const GRADE_LEAD: &[&str] = &[
 ];
 /// Words just after a grade word that keep it a judgement ("good overall", "an outstanding rating").
 const GRADE_TAIL: &[&str] = &[
-    "overall", "for", "in", "at", "by", "and", "across", "rating", "ratings", "grade", "grades", "judgement", "judgements", "judgment", "verdict", "with", "after", "following", "since", "from", "again", "or", "but", "to", "when", "while", "as", "it", "on", "last", "this", "two", "three", "four", "five", "following",
+    "overall", "for", "in", "at", "by", "and", "across", "rating", "ratings", "grade", "grades", "judgement", "judgements", "judgment", "verdict", "with", "after", "following", "since", "from", "again", "or", "but", "to", "when", "while", "as", "it", "on", "last", "this", "two", "three", "four", "five",
 ];
 
 /// Markers that a clause reports an earlier inspection.
@@ -70,16 +68,18 @@ static COUNTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(two|three|four|five|six|2|3|4|5|6) of (?:the |its |their )?(?:five|four|six|5|4|6)?\s*(?:[\w’']+ )?(?:judgement|judgment|key|inspection)?\s*(?:areas|judgements|judgments|categories|areas inspected)").unwrap()
 });
 
+/// One of [`crate::corpus::GRADES`], the labelling guide's four grades.
 fn normalise_grade(raw: &str) -> &'static str {
     let l = raw.to_lowercase();
+    let g = &crate::corpus::GRADES;
     if l.starts_with("outstanding") {
-        "outstanding"
+        g[0]
     } else if l.starts_with("good") {
-        "good"
+        g[1]
     } else if l.starts_with("inadequate") {
-        "inadequate"
+        g[3]
     } else {
-        "requires improvement to be good"
+        g[2]
     }
 }
 

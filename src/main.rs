@@ -25,8 +25,9 @@ enum Command {
     Eval(EvalArgs),
 }
 
-/// Split articles into sentences, label each one (strength / improvement / other) and list the
-/// named officials. Writes sentences.csv, officials.csv, articles.jsonl and run.json to --out.
+/// Split articles into sentences, label each one (strength / improvement / other), list the
+/// named officials and the Ofsted grades reported. Writes sentences.csv, officials.csv,
+/// grades.csv, articles.jsonl and run.json to --out.
 #[derive(Args)]
 #[command(after_help = "Examples:\n  ofsted classify corpus/ --out out/\n  ofsted classify news.csv --text-field body --out out/ --threads 2\n\n\
 Inputs: .txt files (id = file name without .txt), .csv and .jsonl files (one article per row, with id and text fields), \
@@ -36,7 +37,7 @@ struct ClassifyArgs {
     /// Article files (.txt, .csv, .jsonl) or folders of them
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Output folder (created if missing; the four files in it are replaced atomically)
+    /// Output folder (created if missing; the five files in it are replaced atomically)
     #[arg(long, short, env = "OFSTED_OUT", value_name = "DIR")]
     out: PathBuf,
     /// Classifier model folder (head.json + manifest.json) [default: MODELS_DIR/default]

@@ -82,7 +82,7 @@ fn is_verb(word: &str) -> bool {
 
 fn title_before(text: &str, start: usize) -> Option<(&'static str, usize)> {
     let before = text[..start].trim_end();
-    let word_start = before.rfind(|c: char| c.is_whitespace() || c == '(' || c == '“' || c == '"').map_or(0, |i| i + 1);
+    let word_start = before.char_indices().rev().find(|&(_, c)| c.is_whitespace() || c == '(' || c == '“' || c == '"').map_or(0, |(i, c)| i + c.len_utf8());
     let word = before[word_start..].trim_end_matches('.');
     TITLES.iter().find(|t| **t == word).map(|t| (*t, word_start))
 }
@@ -689,6 +689,12 @@ mod tests {
         let names: Vec<_> = o.iter().map(|p| (p.name.as_str(), p.title.as_str(), p.role.as_str())).collect();
         assert_eq!(names, [("Ann Hale", "Cllr", "councillor"), ("Mo Ali", "", "chief executive"), ("Jo Bloggs", "", "MP")]);
         assert_eq!(&t[o[0].start..o[0].end], "Ann Hale");
+    }
+
+    #[test]
+    fn regression_a_no_break_space_before_a_title_does_not_panic() {
+        let t = "Kent County Council was rated good. Leader\u{a0}Cllr Tom Reyes welcomed it.";
+        assert_eq!(people(t, &["Tom Reyes"])[0].title, "Cllr");
     }
 
     #[test]

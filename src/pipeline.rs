@@ -54,12 +54,12 @@ impl<S: Segmenter, C: SentenceClassifier, P: PersonTagger> Pipeline<S, C, P> {
             let tail = rest.split_off(self.chunk.min(rest.len()));
             let chunk = std::mem::replace(&mut rest, tail);
             let n = chunk.len();
-            match self.run_chunk(&chunk, progress) {
+            match self.attempt(&chunk, progress) {
                 Ok(done) => out.extend(done),
                 // isolate the failure: run each article on its own
                 Err(_) if n > 1 => {
                     for a in chunk {
-                        let r = self.run_chunk(std::slice::from_ref(&a), progress);
+                        let r = self.attempt(std::slice::from_ref(&a), progress);
                         out.push(match r {
                             Ok(mut one) => one.remove(0),
                             Err(e) => failed(a, e),
@@ -71,6 +71,15 @@ impl<S: Segmenter, C: SentenceClassifier, P: PersonTagger> Pipeline<S, C, P> {
             progress.items_done(n);
         }
         out
+    }
+
+    /// A chunk through the stages; a panic in a stage (a bug) becomes this chunk's error, so the
+    /// article that triggers it fails alone and the batch goes on.
+    fn attempt(&self, articles: &[Article], progress: &Progress) -> Result<Vec<ArticleOutput>> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run_chunk(articles, progress))).unwrap_or_else(|p| {
+            let what = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+            Err(Error::Predict { article: String::new(), message: format!("internal error, please report it: {what}") })
+        })
     }
 
     fn segment(&self, articles: &[Article]) -> Vec<Vec<Unit>> {
@@ -121,4 +130,43 @@ fn failed(article: Article, e: Error) -> ArticleOutput {
     };
     let id = article.id.clone();
     ArticleOutput { article, units: Vec::new(), officials: Vec::new(), grades: Vec::new(), error: Some(Error::Predict { article: id, message }) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::PersonSpan;
+    use crate::progress::Mode;
+
+    /// One unit per article; panics on an article containing "BOOM".
+    struct Fragile;
+    impl Segmenter for Fragile {
+        fn segment(&self, text: &str) -> Vec<Unit> {
+            assert!(!text.contains("BOOM"), "segmenter bug");
+            vec![Unit { start: 0, end: text.len(), kind: UnitKind::Sentence }]
+        }
+    }
+    struct Constant;
+    impl SentenceClassifier for Constant {
+        fn predict(&self, texts: &[&str], _: &mut dyn FnMut(usize)) -> Result<Vec<Prediction>> {
+            Ok(texts.iter().map(|_| Prediction::from_probs([0.2, 0.2, 0.6])).collect())
+        }
+    }
+    struct Nobody;
+    impl PersonTagger for Nobody {
+        fn tag(&self, texts: &[&str], _: &mut dyn FnMut(usize)) -> Result<Vec<Vec<PersonSpan>>> {
+            Ok(texts.iter().map(|_| Vec::new()).collect())
+        }
+    }
+
+    #[test]
+    fn a_stage_that_panics_on_one_article_fails_that_article_only() {
+        let article = |id: &str, text: &str| Article { id: id.into(), source: "x.txt".into(), line: None, text: text.into() };
+        let p = Pipeline { parallel: false, ..Pipeline::new(Fragile, Constant, Nobody) };
+        let out = p.run(vec![article("a", "Fine."), article("b", "BOOM goes the rule."), article("c", "Also fine.")], &Progress::new(Mode::Quiet, "articles", 3));
+        let errors: Vec<(&str, bool)> = out.iter().map(|o| (o.article.id.as_str(), o.error.is_some())).collect();
+        assert_eq!(errors, [("a", false), ("b", true), ("c", false)]);
+        assert!(out[1].error.as_ref().unwrap().to_string().contains("segmenter bug"), "{:?}", out[1].error);
+        assert_eq!(out[2].units.len(), 1);
+    }
 }

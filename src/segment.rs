@@ -62,7 +62,7 @@ fn has_content(s: &str) -> bool {
 fn bullet_marker_len(line: &str) -> Option<usize> {
     let mut chars = line.char_indices();
     let (_, first) = chars.next()?;
-    let after = |i: usize| line[i..].chars().next().is_some_and(is_space).then(|| i + 1);
+    let after = |i: usize| line[i..].chars().next().filter(|&c| is_space(c)).map(|c| i + c.len_utf8());
     match first {
         '•' | '·' | '▪' | '◦' | '‣' | '●' | '■' | '-' | '*' | '–' | '—' | '○' => after(first.len_utf8()),
         '0'..='9' | '(' | 'a'..='z' => {
@@ -222,6 +222,11 @@ mod tests {
 
     fn texts(text: &str) -> Vec<&str> {
         NewsSegmenter::default().segment(text).iter().map(|u| &text[u.start..u.end]).collect()
+    }
+
+    #[test]
+    fn regression_a_bullet_followed_by_a_no_break_space_does_not_panic() {
+        assert_eq!(texts("Findings:\n\n•\u{a0}Leaders know their services well.\n•\u{a0}Plans lack detail."), ["Findings:", "Leaders know their services well.", "Plans lack detail."]);
     }
 
     #[test]

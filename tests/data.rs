@@ -41,3 +41,38 @@ fn eval_set_is_valid_and_never_overlaps_training() {
     let names: Vec<String> = found.iter().map(|o| format!("corpus {} line {} ~ eval {}: {:?}", o.train_article, o.train_line, o.eval_article, o.train_text)).collect();
     assert!(found.is_empty(), "training units that repeat eval units:\n{}", names.join("\n"));
 }
+
+/// The rule stages see every bundled article, cut anywhere, with name spans anywhere: no panic
+/// (slicing inside a multi-byte quote or dash was the risk), and every grade is one of the four.
+#[test]
+fn officials_and_grades_rules_never_panic_on_bundled_articles_cut_anywhere() {
+    use ofsted::officials::{resolve, Mention};
+    use ofsted::segment::{NewsSegmenter, Segmenter};
+    let seg = NewsSegmenter::default();
+    for set in ["corpus", "eval"] {
+        for text in load(set).articles.values() {
+            let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(text.chars().count() / 7 + 1).chain([text.len()]).collect();
+            for &cut in &cuts {
+                let t = &text[..cut];
+                let units = seg.segment(t);
+                let ranges: Vec<(usize, usize)> = units.iter().map(|u| (u.start, u.end)).collect();
+                for g in ofsted::grades::extract(t, &ranges) {
+                    assert!(ofsted::corpus::GRADES.contains(&g.grade.as_str()) && g.sentence_index < units.len());
+                }
+                // every capitalised word pair in a unit stands in for an NER span
+                let mut mentions = Vec::new();
+                for u in &units {
+                    let s = &t[u.start..u.end];
+                    let words: Vec<(usize, &str)> = s.split_whitespace().map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w)).collect();
+                    for p in words.windows(2).filter(|p| p[0].1.starts_with(char::is_uppercase)) {
+                        let (start, end) = (u.start + p[0].0, u.start + p[1].0 + p[1].1.len());
+                        mentions.push(Mention { start, end, sentence: (u.start, u.end), confidence: 0.5 });
+                    }
+                }
+                for o in resolve(t, &mentions) {
+                    assert!(!o.name.is_empty() && o.start < o.end && o.end <= t.len());
+                }
+            }
+        }
+    }
+}
