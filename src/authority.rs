@@ -17,12 +17,10 @@ pub struct Body {
     pub name: String,
     pub kind: BodyKind,
     pub mentions: usize,
-    /// Byte offset of the first mention.
-    pub first: usize,
 }
 
 /// Named bodies in running text. Names are runs of capitalised words (with "and", "upon", "of",
-/// "for" inside) ending in a body word, on one line: a byline or dateline above never joins them.
+/// "on", "le", "under" inside) ending in a body word, on one line: a byline or dateline above never joins them.
 static BODY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\b(?:",
@@ -47,8 +45,15 @@ const GENERIC: &[&str] = &["city", "county", "borough", "district", "metropolita
 fn normalise(raw: &str) -> Option<String> {
     let raw = raw.replace('’', "'");
     let words: Vec<&str> = raw.split_whitespace().collect();
-    let skip = words.iter().take_while(|w| LEAD_WORDS.contains(&w.to_lowercase().as_str())).count();
-    let words = &words[skip..];
+    let skip = words.iter().take_while(|w| LEAD_WORDS.contains(&w.to_lowercase().as_str()) || w.ends_with("-run") || w.ends_with("-led") || w.ends_with("-controlled")).count();
+    let mut words = &words[skip..];
+    // "Leader of Leeds City Council", "Chief Executive of Kent County Council": the role is not the name
+    const ROLE_HEADS: &[&str] = &["leader", "chief", "executive", "director", "member", "cabinet", "mayor", "chair", "head", "deputy", "councillor", "officer", "spokesperson"];
+    if let Some(of) = words.iter().position(|w| *w == "of") {
+        if of > 0 && words[..of].iter().all(|w| ROLE_HEADS.contains(&w.to_lowercase().as_str())) {
+            words = &words[of + 1..];
+        }
+    }
     if words.is_empty() || words.iter().all(|w| GENERIC.contains(&w.to_lowercase().as_str())) {
         return None;
     }
@@ -84,8 +89,10 @@ pub fn place_mentions(text: &str, exclude: &[String]) -> Vec<(usize, &'static st
             let word_start = !text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '-');
             let word_end = !text[end..].starts_with(|c: char| c.is_alphanumeric() || c == '-');
             let sentence_start = before.is_empty() || before.ends_with(['.', '\n', '"', '“', '‘', ':', '!', '?']);
-            let in_name = before.rsplit(' ').next().is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()) && !w.ends_with(',')) && !before.ends_with("In") && !before.ends_with("in");
-            if word_start && word_end && !sentence_start && !in_name && !taken.iter().any(|&(s, e)| at < e && s < end) {
+            let in_name = before.rsplit(' ').next().is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()) && !w.ends_with(',') && w != "In");
+            // "Kent Police", "Leeds United", "Durham University": another body, not the council's place
+            let name_goes_on = text[end..].strip_prefix(' ').is_some_and(|r| r.starts_with(|c: char| c.is_uppercase()));
+            if word_start && word_end && !sentence_start && !in_name && !name_goes_on && !taken.iter().any(|&(s, e)| at < e && s < end) {
                 taken.push((at, end));
                 out.push((at, *council));
             }
@@ -181,7 +188,7 @@ impl Bodies {
             let Some(name) = normalise(m.as_str()) else { continue };
             match list.iter_mut().find(|b| b.name == name) {
                 Some(b) => b.mentions += 1,
-                None => list.push(Body { name, kind, mentions: 1, first: m.start() }),
+                None => list.push(Body { name, kind, mentions: 1 }),
             }
         }
         Bodies { list, place: None, place_council: None }
@@ -221,7 +228,8 @@ impl Bodies {
         let t = self.trust()?;
         let place: Vec<&str> = t.name.split_whitespace().take_while(|w| !w.starts_with("Children")).collect();
         let named = !place.is_empty() && place.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()));
-        (named && place.len() < t.name.split_whitespace().count()).then(|| format!("{} Council", place.join(" ")))
+        let place = place.join(" ");
+        (named && place.split_whitespace().count() < t.name.split_whitespace().count()).then(|| council_of_place(&place).map_or_else(|| format!("{place} Council"), String::from))
     }
 
     /// Normalise a reference to a body: "the council", "the trust", "Ofsted", "Doncaster",
@@ -259,8 +267,14 @@ impl Bodies {
         };
         let preferred = prefer.and_then(|k| self.top(|b| b.kind == k && contains(b)));
         if preferred.is_none() && prefer == Some(BodyKind::Council) && words.len() <= 3 && !r.ends_with("Council") {
-            // a place that names no council here: "Doncaster's mayor" -> its council
-            return Some(council_of_place(&r).map_or_else(|| format!("{r} Council"), String::from));
+            // a place that names no council here: "Doncaster's mayor" -> its council; only for a
+            // known place or the article's own place, never "Labour's" or "the LGA's"
+            if let Some(c) = council_of_place(&r) {
+                return Some(c.to_string());
+            }
+            if self.place.as_deref() == Some(r.as_str()) {
+                return Some(format!("{r} Council"));
+            }
         }
         let pick = preferred
             .or_else(|| self.top(|b| b.kind != BodyKind::Other && contains(b)))
@@ -276,6 +290,12 @@ impl Bodies {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regression_a_role_or_party_label_is_not_part_of_a_council_name() {
+        let b = Bodies::find("The Leader of Leeds City Council spoke. Labour-run Leeds City Council agreed.");
+        assert_eq!(b.list.iter().map(|b| (b.name.as_str(), b.mentions)).collect::<Vec<_>>(), [("Leeds City Council", 2)]);
+    }
 
     #[test]
     fn regression_a_name_never_runs_across_lines() {

@@ -51,10 +51,13 @@ impl SentenceModel {
             return Err(Error::model(&head_path, format!("head expects {}-d embeddings and 3 labels; encoder gives {}", head.dim(), encoder.dim)));
         }
         let manifest_path = model_dir.join(MANIFEST_FILE);
+        // a model folder may have no manifest (a bare head.json); any other read error is an error
         let manifest: Option<serde_json::Value> = match std::fs::read_to_string(&manifest_path) {
             Ok(m) => Some(serde_json::from_str(&m).map_err(|e| Error::model(&manifest_path, e))?),
-            Err(_) => None,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::model(&manifest_path, e)),
         };
+        let declares_no_layers = manifest.as_ref().and_then(|m| m.get("fine_tuned_layers")).is_some_and(|v| v.is_null());
         let pointer = |p: &str| manifest.as_ref().and_then(|m| m.pointer(p)).and_then(|v| v.as_str());
         if let Some(want) = pointer("/encoder/sha256") {
             if want != encoder.sha256 {
@@ -65,6 +68,7 @@ impl SentenceModel {
         // a head trained with fine-tuned layers is wrong without them, so a missing or changed file is an error
         let layers_sha256 = match (layers.is_file(), pointer("/fine_tuned_layers/sha256")) {
             (false, Some(_)) => return Err(Error::model(&layers, "the manifest lists fine-tuned encoder layers, but the file is missing (copy the whole model folder)")),
+            (true, None) if declares_no_layers => return Err(Error::model(&layers, "the manifest says this model has no fine-tuned layers; remove this stray file or the manifest")),
             (true, want) => {
                 let got = sha256_file(&layers)?;
                 if let Some(want) = want.filter(|w| *w != got) {

@@ -6,6 +6,7 @@
 //! named nearest before it, else the article's subject.
 
 use crate::authority::{Bodies, Body, BodyKind};
+use crate::segment::{Unit, UnitKind};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -31,7 +32,7 @@ static AREAS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"help(?:ing)? and protect(?:ion|ing)|children who need (?:help and )?protection|help for children who need|\bhelp and protection", "help and protection"),
         (r"care leavers|leaving care", "care leavers"),
         (r"children in care|children looked after|looked[- ]after children", "children in care"),
-        (r"impact of (?:the )?(?:its |their )?leaders|leadership(?:, management and governance| and management| and governance)?|\bleaders\b", "leadership"),
+        (r"impact of (?:the )?(?:its |their )?leaders|leadership(?:, management and governance| and management| and governance)?", "leadership"),
         (r"\badoption(?: performance| services?)?", "adoption"),
         (r"local safeguarding children(?:'s|’s)? board|\blscb\b", "local safeguarding children board"),
     ]
@@ -46,7 +47,7 @@ static GRADE_WORD: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words just before a grade word that make it a judgement ("rated good", "remains outstanding").
 const GRADE_LEAD: &[&str] = &[
-    "rated", "judged", "graded", "be", "as", "remains", "remained", "remain", "is", "are", "was", "were", "now", "still", "been", "received", "given", "achieved", "a", "an", "its", "their", "all", "both", "also", "overall", "to", "retained", "kept", "keeps", "awarded", "into", "from", "out", "of", "found", "deemed", "considered", "assessed", "the", "–", "-", ":", "—", "not", "again", "currently", "already", "consistently",
+    "rated", "judged", "graded", "be", "as", "remains", "remained", "remain", "is", "are", "was", "were", "now", "still", "been", "received", "given", "achieved", "a", "an", "its", "their", "all", "both", "also", "overall", "to", "retained", "kept", "keeps", "awarded", "into", "from", "out", "of", "found", "deemed", "considered", "assessed", "the", "–", "-", ":", "—", "again", "currently", "already", "consistently",
 ];
 /// Words just after a grade word that keep it a judgement ("good overall", "an outstanding rating").
 const GRADE_TAIL: &[&str] = &[
@@ -55,7 +56,7 @@ const GRADE_TAIL: &[&str] = &[
 
 /// Markers that a clause reports an earlier inspection.
 static HISTORY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:last|previous(?:ly)?|prior|earlier|once|ago|former(?:ly)?|most recent|no longer|had (?:been|rated|judged)|before|since being|in (?:19|20)\d\d|(?:19|20)\d\d (?:inspection|report|visit)|was last|when it was|when they were|out of|up from|down from|improv\w+ from|mov\w+ (?:up )?from|rise from|climb\w* from)\b").unwrap()
+    Regex::new(r"(?i)\b(?:last|previous(?:ly)?|prior|earlier|once (?:rated|judged|regarded|described|deemed)|ago|former(?:ly)?|most recent|no longer|had (?:been|rated|judged)|before|since being|in (?:19|20)\d\d|(?:19|20)\d\d (?:inspection|report|visit)|was last|when it was|when they were|out of|up from|down from|improv\w+ from|mov\w+ (?:up )?from|rise from|climb\w* from)\b").unwrap()
 });
 /// Markers of history that only count before the grade: "since it was judged inadequate" (but
 /// "rated good, the first time since 2010" is current).
@@ -124,13 +125,21 @@ fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, &'static str
         if text == "RI" && !quoted && !GRADE_LEAD.contains(&lead.as_str()) {
             continue;
         }
+        let near = words_before(before, 2);
+        if near.iter().any(|w| matches!(w.as_str(), "not" | "never" | "no" | "nor")) {
+            continue; // "were not good", "no longer inadequate" is history anyway
+        }
         let rated = words_before(before, 4).iter().any(|w| RATING_VERBS.contains(&w.as_str()));
         // "all four judgement areas good", "care leavers good": an area or area count right before
         let area_lead = matches!(lead.as_str(), "areas" | "area" | "judgements") || areas_in(before).last().is_some_and(|a| before[a.end..].trim().is_empty());
         let led = GRADE_LEAD.contains(&lead.as_str()) || quoted || bullet_line || rated || area_lead;
         let tailed = ends_clause || GRADE_TAIL.contains(&next.as_str()) || quoted;
-        // "requires improvement" reads as a grade unless it governs an object ("requires improvement in planning")
-        if requires && next != "in" || led && tailed {
+        // "requires improvement" is a grade in a judgement context or in full ("... to be good"),
+        // not "areas requiring improvement" or "requires improvement in planning"
+        let full = text.to_lowercase().ends_with("to be good");
+        let described = matches!(lead.as_str(), "areas" | "area" | "aspects" | "which" | "that" | "things" | "practice" | "work");
+        let requires_grade = requires && (full || led && !described && next != "in");
+        if requires_grade || !requires && led && tailed {
             out.push((m.start(), m.end(), normalise_grade(text)));
         }
     }
@@ -331,21 +340,21 @@ fn number(word: &str) -> usize {
     }
 }
 
-/// Extract the grades of an article; `units` are the segmenter's (start, end) byte ranges.
-pub fn extract(text: &str, units: &[(usize, usize)]) -> Vec<Grade> {
+/// Extract the grades of an article from the segmenter's units.
+pub fn extract(text: &str, units: &[Unit]) -> Vec<Grade> {
     let bodies = Bodies::find_with(text, &[]);
     let subject = bodies.subject().map(|b| b.name.clone()).or_else(|| bodies.council_name()).unwrap_or_default();
     let mut rows: Vec<Grade> = Vec::new();
     let mut current = subject.clone();
     let mut counted: Vec<(String, &'static str, usize, usize)> = Vec::new();
-    for (index, &(s, e)) in units.iter().enumerate() {
-        let unit = &text[s..e];
+    for (index, unit_span) in units.iter().enumerate() {
+        let unit = &text[unit_span.start..unit_span.end];
         let mentions = authority_mentions(unit, &bodies, &subject);
         let u = unit_grades(unit);
         // the body named nearest before the grade, else the first one named, else the one in force
         let authority_at = |pos: usize| mentions.iter().rev().find(|(at, _)| *at <= pos).or(mentions.first()).map_or_else(|| current.clone(), |(_, n)| n.clone());
         // a headline restates the story in few words: the body's statements win over it
-        let weight = if index == 0 { 0.9 } else { 1.0 };
+        let weight = if index == 0 && unit_span.kind == UnitKind::Line { 0.9 } else { 1.0 };
         let mut last = None;
         for &(area, grade, confidence, pos) in &u.rows {
             let authority = authority_at(pos);
@@ -398,7 +407,7 @@ mod tests {
         let mut units = Vec::new();
         let mut start = 0;
         for line in text.split('\n') {
-            units.push((start, start + line.len()));
+            units.push(Unit { start, end: start + line.len(), kind: UnitKind::Line });
             start += line.len() + 1;
         }
         extract(text, &units).into_iter().map(|g| (g.authority, g.judgement_area, g.grade)).collect()
@@ -519,5 +528,14 @@ mod tests {
         let g = grades(t);
         assert!(g.contains(&row("Southampton City Council", "leadership", "inadequate")), "{g:?}");
         assert!(g.contains(&row("Southampton City Council", "care leavers", "requires improvement to be good")), "the body's statement wins over the headline: {g:?}");
+    }
+
+    #[test]
+    fn regression_leaders_negations_descriptions_and_once_again_found_in_review() {
+        assert_eq!(grades("Council leaders said they were delighted that Barnsley Council was rated good."), [row("Barnsley Council", OVERALL, "good")]);
+        assert_eq!(grades("Barnsley Council said services for care leavers were not good, inspectors said."), []);
+        assert_eq!(grades("Barnsley Council inspectors identified areas requiring improvement."), []);
+        assert_eq!(grades("Kent County Council has once again been rated outstanding."), [row("Kent County Council", OVERALL, "outstanding")]);
+        assert_eq!(grades("Medway Council, working closely with Kent Police, was rated good."), [row("Medway Council", OVERALL, "good")]);
     }
 }

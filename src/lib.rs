@@ -1,7 +1,8 @@
 //! ofsted: news about Ofsted inspections of children's services, turned into data.
 //!
 //! Stages, one module each, composed in [`pipeline`]:
-//! [`input`] -> [`segment`] -> [`classify`] (via [`encoder`] + [`head`]) -> [`ner`] -> [`officials`] -> [`output`].
+//! [`input`] -> [`segment`] -> [`classify`] (via [`encoder`] + [`head`]) -> [`ner`] -> [`officials`]
+//! and [`grades`] (both via [`authority`]) -> [`output`].
 
 pub mod authority;
 pub mod bert;

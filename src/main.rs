@@ -227,7 +227,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
         dev_fraction: a.dev_fraction,
         logistic: FitOptions { epochs: a.logistic_epochs, ..Default::default() },
         fit: FitSettings { epochs: a.epochs.unwrap_or(default_epochs), learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience.unwrap_or(default_patience), seed: a.seed, weight_decay: 0.01 },
-        command: std::env::args().skip(1).collect(),
+        command: std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect(),
     };
     let r = ofsted::train::train(&cfg, Mode::detect(a.quiet))?;
     eprintln!(

@@ -66,7 +66,8 @@ impl<S: Segmenter, C: SentenceClassifier, P: PersonTagger> Pipeline<S, C, P> {
                         });
                     }
                 }
-                Err(e) => out.extend(chunk.into_iter().map(|a| failed(a, Error::Predict { article: String::new(), message: e.to_string() }))),
+                // a chunk of one article: its error is that article's
+                Err(e) => out.extend(chunk.into_iter().next().map(|a| failed(a, e))),
             }
             progress.items_done(n);
         }
@@ -109,8 +110,7 @@ impl<S: Segmenter, C: SentenceClassifier, P: PersonTagger> Pipeline<S, C, P> {
         let assemble = |(a, us, ps, pp): (&Article, Vec<Unit>, &[Prediction], &[Vec<crate::ner::PersonSpan>])| {
             let mentions: Vec<Mention> = us.iter().zip(pp).flat_map(|(u, spans)| spans.iter().map(|s| Mention::from_span(s, u.start, u.end))).collect();
             let officials = officials::resolve(&a.text, &mentions);
-            let ranges: Vec<(usize, usize)> = us.iter().map(|u| (u.start, u.end)).collect();
-            let grades = grades::extract(&a.text, &ranges);
+            let grades = grades::extract(&a.text, &us);
             let units = us
                 .iter()
                 .zip(ps)

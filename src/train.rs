@@ -48,7 +48,7 @@ pub struct TrainConfig {
     pub dev_fraction: f64,
     pub logistic: FitOptions,
     pub fit: FitSettings,
-    /// The command line, recorded in the manifest so a model can be rebuilt exactly.
+    /// The command line, recorded in the manifest (settings from the environment are in `hyperparameters`).
     pub command: Vec<String>,
 }
 
@@ -217,7 +217,11 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
     write_json(&cfg.out.join(HEAD_FILE), &head)?;
     let layers_path = cfg.out.join(LAYERS_FILE);
     if layers.is_empty() {
-        let _ = std::fs::remove_file(&layers_path);
+        // a layers file left from an earlier run in this folder would be applied to the new head
+        match std::fs::remove_file(&layers_path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::Output { path: layers_path, source: e }),
+            _ => {}
+        }
     } else {
         finetune::save_layers(&layers, &layers_path)?;
     }

@@ -72,6 +72,12 @@ fn training_lowers_the_loss_and_writes_a_model_that_classify_can_use() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let (_, rows) = read_csv(&d.path().join("o/sentences.csv"));
     assert_eq!(rows[0][4], "strength");
+
+    // regression: a layers file the manifest does not list used to be applied under the head
+    write(&out, "encoder_layers.safetensors", b"left over from another run");
+    let r = ofsted(&["classify", "-q"]).arg(&a).arg("--out").arg(d.path().join("o2")).arg("--model").arg(&out).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no fine-tuned layers"), "{}", r.stderr);
 }
 
 #[test]
