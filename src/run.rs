@@ -25,6 +25,7 @@ pub struct Summary {
     pub input_errors: usize,
     pub sentences: usize,
     pub officials: usize,
+    pub grades: usize,
     pub wall_seconds: f64,
     pub sentences_per_second: f64,
 }
@@ -157,6 +158,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         input_errors: loaded.errors.len(),
         sentences,
         officials: results.iter().map(|r| r.officials.len()).sum(),
+        grades: results.iter().map(|r| r.grades.len()).sum(),
         wall_seconds: started.elapsed().as_secs_f64(),
         sentences_per_second: sentences as f64 / inference_seconds.max(1e-9),
     };
@@ -182,6 +184,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
             "input_errors": summary.input_errors,
             "sentences": summary.sentences,
             "officials": summary.officials,
+            "grades": summary.grades,
             "labels": label_counts(results.iter()),
         },
         "wall_seconds": summary.wall_seconds,
@@ -191,11 +194,12 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     });
     output::write_json(&cfg.out.join(output::RUN_JSON), &run)?;
     say(&format!(
-        "{} articles, {} sentences ({:.1}/s), {} officials -> {}",
+        "{} articles, {} sentences ({:.1}/s), {} officials, {} grades -> {}",
         summary.articles,
         summary.sentences,
         summary.sentences_per_second,
         summary.officials,
+        summary.grades,
         cfg.out.display()
     ));
     Ok(summary)

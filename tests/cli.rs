@@ -82,6 +82,7 @@ fn classify_writes_the_four_files_with_exact_columns_and_offsets_and_reports_bad
     assert!(r.stderr.contains("bad.txt:2"), "errors are also printed on stderr");
     assert_eq!(run["counts"]["articles"], 4);
     assert_eq!(run["counts"]["sentences"].as_u64().unwrap() as usize, rows.len());
+    assert_eq!(run["counts"]["grades"].as_u64().unwrap() as usize, read_csv(&out.join("grades.csv")).1.len());
     for m in ["encoder", "ner", "classifier_head"] {
         assert_eq!(run["models"][m]["sha256"].as_str().unwrap().len(), 64);
     }
