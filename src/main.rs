@@ -172,9 +172,11 @@ fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
     let cfg = EvalConfig { gold: a.gold, predictions: a.predictions, models, out: a.out, quiet: a.quiet };
     let r = ofsted::run::evaluate(&cfg)?;
     let s = &r.sentences;
+    let officials: Vec<String> = r.officials.criteria.iter().filter(|c| c.name != "name (partial)").map(|c| format!("{} {:.3}", c.name, c.f1)).collect();
+    let grades = r.grades.as_ref().map_or("not scored".to_string(), |g| format!("{:.3}", g.f1));
     eprintln!(
-        "[ofsted] macro-F1 {:.3} [{:.3}, {:.3}], accuracy {:.3} on {} units in {} articles; officials name F1 {:.3}; report in {}",
-        s.macro_f1.value, s.macro_f1.low, s.macro_f1.high, s.accuracy.value, s.units, s.articles, r.officials.criteria[0].f1, cfg.out.display()
+        "[ofsted] macro-F1 {:.3} [{:.3}, {:.3}], accuracy {:.3} on {} units in {} articles; officials F1: {}; grades F1 {}; report in {}",
+        s.macro_f1.value, s.macro_f1.low, s.macro_f1.high, s.accuracy.value, s.units, s.articles, officials.join(", "), grades, cfg.out.display()
     );
     if let Some(min) = a.min_macro_f1 {
         if s.macro_f1.value < min {

@@ -209,6 +209,15 @@ pub fn html(r: &Report) -> String {
     match &r.grades {
         Some(gr) => {
             let _ = write!(h, "<table><tr><th>gold rows</th><th>predicted rows</th><th>precision</th><th>recall</th><th>F1</th></tr><tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr></table>", gr.gold, gr.predicted, f3(gr.precision), f3(gr.recall), f3(gr.f1));
+            if !gr.missed.is_empty() || !gr.spurious.is_empty() {
+                h.push_str("<table><thead><tr><th></th><th>article</th><th>authority</th><th>judgement area</th><th>grade</th></tr></thead><tbody>");
+                for (kind, list) in [("missed", &gr.missed), ("spurious", &gr.spurious)] {
+                    for (a, x) in list {
+                        let _ = write!(h, "<tr><td>{kind}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(a), esc(&x.authority), esc(&x.judgement_area), esc(&x.grade));
+                    }
+                }
+                h.push_str("</tbody></table>");
+            }
         }
         None => h.push_str("<p>Not scored: the system produced no grades.</p>"),
     }
