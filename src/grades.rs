@@ -133,7 +133,10 @@ fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, &'static str
         // "all four judgement areas good", "care leavers good": an area or area count right before
         let area_lead = matches!(lead.as_str(), "areas" | "area" | "judgements") || areas_in(before).last().is_some_and(|a| before[a.end..].trim().is_empty());
         let led = GRADE_LEAD.contains(&lead.as_str()) || quoted || bullet_line || rated || area_lead;
-        let tailed = ends_clause || GRADE_TAIL.contains(&next.as_str()) || quoted;
+        // after a bare "is"/"was" with nothing graded in sight, only a clause end or a grade noun
+        // makes it a verdict: not "the news was good for the children"
+        let weak = matches!(lead.as_str(), "is" | "are" | "was" | "were" | "be" | "been") && !rated && !quoted && !bullet_line && areas_in(before).is_empty();
+        let tailed = if weak { ends_clause || matches!(next.as_str(), "overall" | "rating" | "grade" | "judgement" | "verdict" | "again") } else { ends_clause || GRADE_TAIL.contains(&next.as_str()) || quoted };
         // "requires improvement" is a grade in a judgement context or in full ("... to be good"),
         // not "areas requiring improvement" or "requires improvement in planning"
         let full = text.to_lowercase().ends_with("to be good");
@@ -537,5 +540,6 @@ mod tests {
         assert_eq!(grades("Barnsley Council inspectors identified areas requiring improvement."), []);
         assert_eq!(grades("Kent County Council has once again been rated outstanding."), [row("Kent County Council", OVERALL, "outstanding")]);
         assert_eq!(grades("Medway Council, working closely with Kent Police, was rated good."), [row("Medway Council", OVERALL, "good")]);
+        assert_eq!(grades("Barnsley Council said the news was good for the children of the town."), []);
     }
 }
