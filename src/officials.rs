@@ -257,6 +257,7 @@ fn read_after(post: &str, r: &mut Reading) {
     if first.starts_with("who ") || first.starts_with("whose ") {
         if r.role.is_none() {
             r.role = relative_clause(first);
+            r.org = r.org.take().or_else(|| named_body_in(first));
         }
         return;
     }
@@ -311,6 +312,17 @@ fn read_parenthesis(inner: &str, r: &mut Reading) {
     }
 }
 
+/// "the union Unison", "the advocacy charity Parents Together Bradford": a kind of body, then its name.
+static KIND_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:union|charity|campaign|group|organisation|organization|network|institute|association|forum|firm|company|agency|federation|society)[ \t]+([A-Z][\w'’&-]*(?:[ \t]+(?:[A-Z][\w'’&-]*|of|and|for))*)").unwrap()
+});
+
+fn named_body_in(phrase: &str) -> Option<String> {
+    let c = KIND_THEN_NAME.captures(phrase)?;
+    let name = c[1].trim().trim_end_matches(" of").trim_end_matches(" and").trim_end_matches(" for").trim();
+    (!name.is_empty()).then(|| name.to_string())
+}
+
 /// Split "director of children's services at Barnsley Council" into role and named body.
 fn split_organisation(role: &str) -> (String, Option<String>) {
     if let Some(c) = ORG_IN_ROLE.captures(role) {
@@ -321,7 +333,7 @@ fn split_organisation(role: &str) -> (String, Option<String>) {
         }
         return (role.to_string(), Some(org));
     }
-    (role.to_string(), None)
+    (role.to_string(), named_body_in(role))
 }
 
 /// Everything one mention's sentence says: `name_start` includes the title, `name_end` any post-nominal.
@@ -450,7 +462,8 @@ fn looks_like_name(name: &str) -> bool {
 
 /// Build one official per person from an article's mentions (in text order).
 pub fn resolve(text: &str, mentions: &[Mention]) -> Vec<Official> {
-    let name_words: Vec<String> = mentions.iter().flat_map(|m| name_tokens(&text[m.start..m.end])).collect();
+    // words of full names are not places; a lone tagged word ("Cornwall") may well be one
+    let name_words: Vec<String> = mentions.iter().map(|m| &text[m.start..m.end]).filter(|n| looks_like_name(n) && n.split_whitespace().count() > 1).flat_map(name_tokens).collect();
     let bodies = Bodies::find_with(text, &name_words);
     let mut people: Vec<Official> = Vec::new();
     let mut first_tokens: Vec<Vec<String>> = Vec::new();
@@ -719,5 +732,23 @@ mod tests {
         assert_eq!((o[2].role.as_str(), o[2].organisation.as_str()), ("Detective Inspector", ""));
         let t = "Leeds City Council was rated good. Martin Birch thanked staff. Mr Birch is now the council's director of children's services.";
         assert_eq!(people(t, &["Martin Birch", "Birch"])[0].role, "director of children's services");
+    }
+
+    #[test]
+    fn regression_a_place_the_ner_model_tagged_alone_still_names_the_council() {
+        let t = "Disabled children in Cornwall are well supported. Cllr Tam Rowe, deputy portfolio holder for children, said so.";
+        let mut ms = vec![mention(t, "Cornwall"), mention(t, "Tam Rowe")];
+        ms[0].sentence = (0, t.find(". ").unwrap() + 1);
+        let o = resolve(t, &ms);
+        assert_eq!(o.len(), 1, "the lone word is not a person: {o:?}");
+        assert_eq!(o[0].organisation, "Cornwall Council");
+    }
+
+    #[test]
+    fn a_kind_of_body_followed_by_its_name_gives_the_organisation() {
+        let t = "Sue Hale, a national officer for the union Unison, said pay was low. Roy Akhtar, who runs the advocacy charity Parents Together Bradford, said families waited.";
+        let o = people(t, &["Sue Hale", "Roy Akhtar"]);
+        assert_eq!((o[0].organisation.as_str(), o[0].is_official), ("Unison", false));
+        assert_eq!((o[1].role.as_str(), o[1].organisation.as_str(), o[1].is_official), ("runs the advocacy charity Parents Together Bradford", "Parents Together Bradford", false));
     }
 }
