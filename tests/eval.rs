@@ -110,7 +110,7 @@ fn eval_runs_the_default_model_on_the_bundled_gold_set() {
     assert!(lo <= v && v <= hi && v > 0.34, "a trained model beats always-one-label: {v} [{lo}, {hi}]");
     // the officials extractor on the seeds, guarded at the levels it reached (README, Officials)
     let f1 = |name: &str| j["officials"]["criteria"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no {name}"))["f1"].as_f64().unwrap();
-    assert!(f1("name (exact)") >= 0.95 && f1("name + role") >= 0.85 && f1("name + organisation") >= 0.8, "{}", j["officials"]);
+    assert!(f1("name (exact)") >= 0.95 && f1("name + role") >= 0.85 && f1("name + organisation") >= 0.85, "{}", j["officials"]);
     let grades = &j["grades"];
     assert!(grades["f1"].as_f64().unwrap() >= 0.85, "grades on the seeds (README, Grades): {grades}");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
