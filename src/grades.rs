@@ -32,7 +32,7 @@ static AREAS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"help(?:ing)? and protect(?:ion|ing)|children who need (?:help and )?protection|help for children who need|\bhelp and protection", "help and protection"),
         (r"care leavers|leaving care", "care leavers"),
         (r"children in care|children looked after|looked[- ]after children", "children in care"),
-        (r"impact of (?:the )?(?:its |their )?leaders|leadership(?:, management and governance| and management| and governance)?", "leadership"),
+        (r"impact of (?:the )?(?:its |their )?leaders|leadership(?:, management and governance| and management| and governance)?|impact on (?:social work )?practice|leaders (?:were|are|have been) (?:graded|rated|judged)", "leadership"),
         (r"\badoption(?: performance| services?)?", "adoption"),
         (r"local safeguarding children(?:'s|’s)? board|\blscb\b", "local safeguarding children board"),
     ]
@@ -541,5 +541,6 @@ mod tests {
         assert_eq!(grades("Kent County Council has once again been rated outstanding."), [row("Kent County Council", OVERALL, "outstanding")]);
         assert_eq!(grades("Medway Council, working closely with Kent Police, was rated good."), [row("Medway Council", OVERALL, "good")]);
         assert_eq!(grades("Barnsley Council said the news was good for the children of the town."), []);
+        assert_eq!(grades("Shropshire Council's leaders were graded outstanding."), [row("Shropshire Council", "leadership", "outstanding")], "leaders as the graded subject");
     }
 }
