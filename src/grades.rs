@@ -51,7 +51,7 @@ const GRADE_LEAD: &[&str] = &[
 ];
 /// Words just after a grade word that keep it a judgement ("good overall", "an outstanding rating").
 const GRADE_TAIL: &[&str] = &[
-    "overall", "for", "in", "at", "by", "and", "across", "rating", "ratings", "grade", "grades", "judgement", "judgements", "judgment", "verdict", "with", "after", "following", "since", "from", "again", "or", "but", "to", "when", "while", "as", "it", "on", "last", "this", "two", "three", "four", "five",
+    "overall", "for", "in", "at", "by", "and", "across", "rating", "ratings", "grade", "grades", "judgement", "judgements", "judgment", "verdict", "with", "after", "following", "since", "from", "again", "or", "but", "to", "when", "while", "as", "it", "on", "last", "this", "two", "three", "four", "five", "too",
 ];
 
 /// Markers that a clause reports an earlier inspection.
@@ -187,6 +187,11 @@ fn authority_mentions(unit: &str, bodies: &Bodies, subject: &str) -> Vec<(usize,
     // "delivered by the trust on behalf of Sunderland City Council": the council is not the one graded
     out.retain(|(at, _)| !unit[..*at].trim_end().ends_with("on behalf of"));
     out.sort();
+    // "services in Kingston, delivered by Achieving for Children, were judged good": the body
+    // that runs them for an authority named first is not the one graded
+    let runner = |at: usize| ["delivered by", "run by", "provided by", "managed by", "operated by"].iter().any(|w| unit[..at].trim_end().ends_with(w));
+    let named_first = out.first().filter(|(at, name)| unit[*at..].starts_with(name.as_str())).map(|(at, _)| *at);
+    out.retain(|(at, _)| named_first.is_none() || Some(*at) == named_first || !runner(*at));
     // a place naming two bodies ("Doncaster"): the subject, else the council
     let mut kept: Vec<(usize, String)> = Vec::new();
     for (at, name) in out {
@@ -370,8 +375,9 @@ pub fn extract(text: &str, units: &[Unit]) -> Vec<Grade> {
         if let Some(grade) = u.all {
             counted.push((authority_at(0), grade, 0, index));
         }
-        // only a unit that states grades moves the authority later units refer to
-        if let Some(a) = last {
+        // a unit that states grades moves the authority later units refer to, and so does one
+        // that sets a topic: a subheading naming one body, or "In Nottingham, ..."
+        if let Some(a) = last.or_else(|| sets_topic(unit, unit_span.kind, &mentions)) {
             current = a;
         }
     }
@@ -389,7 +395,27 @@ pub fn extract(text: &str, units: &[Unit]) -> Vec<Grade> {
             }
         }
     }
+    // a headline's bare place can name the wrong body ("Kingston" for the company that runs its
+    // services): a headline-only body yields to the body the article states the same grades for
+    let body_only = |a: &str, rows: &[Grade]| rows.iter().any(|r| r.authority == a && r.sentence_index != 0);
+    let restated = |g: &Grade, rows: &[Grade]| rows.iter().any(|r| r.authority != g.authority && r.sentence_index != 0 && r.judgement_area == g.judgement_area && r.grade == g.grade);
+    let keep: Vec<bool> = rows.iter().map(|g| g.sentence_index != 0 || body_only(&g.authority, &rows) || !restated(g, &rows)).collect();
+    let mut keep = keep.into_iter();
+    rows.retain(|_| keep.next().unwrap_or(true));
     rows
+}
+
+/// The body a unit makes the topic of what follows: a short subheading that names one body
+/// ("Nottingham"), or a sentence opening "In Nottingham, ..." in a roundup.
+fn sets_topic(unit: &str, kind: UnitKind, mentions: &[(usize, String)]) -> Option<String> {
+    let (first_at, first) = mentions.first()?;
+    if mentions.iter().any(|(_, n)| n != first) {
+        return None;
+    }
+    let heading = kind == UnitKind::Line && unit.split_whitespace().count() <= 5;
+    let lead = unit[..*first_at].trim().to_lowercase();
+    let opening = matches!(lead.as_str(), "in" | "at" | "for" | "in neighbouring" | "over in" | "meanwhile, in") && unit[*first_at..].contains(',');
+    (heading || opening).then(|| first.clone())
 }
 
 /// One row per (authority, area): the first, most direct statement wins.
@@ -542,5 +568,28 @@ mod tests {
         assert_eq!(grades("Medway Council, working closely with Kent Police, was rated good."), [row("Medway Council", OVERALL, "good")]);
         assert_eq!(grades("Barnsley Council said the news was good for the children of the town."), []);
         assert_eq!(grades("Shropshire Council's leaders were graded outstanding."), [row("Shropshire Council", "leadership", "outstanding")], "leaders as the graded subject");
+    }
+
+    #[test]
+    fn regression_roundup_subheadings_and_in_place_openings_set_the_authority() {
+        let t = "Rutland County Council was rated good overall, and Leicester City Council was judged inadequate.\nRutland\nSocial workers in the county know their children well.\nCare leavers and children in care were both graded outstanding too.\nIn Leicester, inspectors found long waits at the front door.\nHelp and protection was also judged inadequate.";
+        let mut g = grades(t);
+        g.sort();
+        assert_eq!(
+            g,
+            [
+                row("Leicester City Council", "help and protection", "inadequate"),
+                row("Leicester City Council", OVERALL, "inadequate"),
+                row("Rutland County Council", "care leavers", "outstanding"),
+                row("Rutland County Council", "children in care", "outstanding"),
+                row("Rutland County Council", OVERALL, "good"),
+            ]
+        );
+    }
+
+    #[test]
+    fn regression_the_company_delivering_services_is_not_the_graded_authority() {
+        let t = "Windsor and Maidenhead Council's children's services, delivered by Achieving for Children, have been rated good.";
+        assert_eq!(grades(t), [row("Windsor and Maidenhead Council", OVERALL, "good")]);
     }
 }
