@@ -29,12 +29,12 @@ const OVERALL: &str = "overall effectiveness";
 static AREAS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
         (r"overall effectiveness|\boverall\b", OVERALL),
-        (r"help(?:ing)? and protect(?:ion|ing)|children who need (?:help and )?protection|help for children who need|\bhelp and protection", "help and protection"),
+        (r"help(?:ing)? and protect(?:ion|ing)|children (?:who need|in need of) (?:help and )?protection|child protection(?: work| services?)?|help for children who need|\bhelp and protection", "help and protection"),
         (r"care leavers|leaving care", "care leavers"),
         (r"children in care|children looked after|looked[- ]after children", "children in care"),
         (r"impact of (?:the )?(?:its |their )?leaders|leadership(?:, management and governance| and management| and governance)?|impact on (?:social work )?practice|leaders (?:were|are|have been) (?:graded|rated|judged)", "leadership"),
         (r"\badoption(?: performance| services?)?", "adoption"),
-        (r"local safeguarding children(?:'s|’s)? board|\blscb\b", "local safeguarding children board"),
+        (r"(?:local )?safeguarding children(?:'s|’s)? board|\blscb\b|\bsafeguarding board", "local safeguarding children board"),
     ]
     .into_iter()
     .map(|(p, a)| (Regex::new(&format!("(?i){p}")).unwrap(), a))
@@ -60,13 +60,36 @@ static HISTORY: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Markers of history that only count before the grade: "since it was judged inadequate" (but
 /// "rated good, the first time since 2010" is current).
-static HISTORY_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:since|(?:months|years|weeks) after|after (?:it|they) (?:was|were))\b").unwrap());
+static HISTORY_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:(?:has|have) since|since|(?:months|years|weeks) after|after (?:it|they) (?:was|were))\b").unwrap());
+
+/// History only before the grade; "has since moved up to good" is the adverb, and current.
+fn history_before(stretch: &str) -> bool {
+    HISTORY_BEFORE.find_iter(stretch).any(|m| !m.as_str().to_lowercase().ends_with(" since"))
+}
+
+/// A sentence that opens in the past sets every grade in it in the past, up to a clause that
+/// comes back to now: "In 2015 every area was inadequate apart from adoption, which was judged
+/// to require improvement".
+static PAST_FRAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:(?:back )?in (?:\w+ )?(?:19|20)\d\d\b|(?:at|in|during) (?:its|the|their) (?:last|previous|earlier|former) inspection|(?:two|three|four|five|six|several|\d+) years ago\b)").unwrap()
+});
+static BACK_TO_NOW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:now|this time|latest|today|currently)\b").unwrap());
 /// Verbs that make a following grade word a judgement, a few words on ("judged the council good").
 const RATING_VERBS: &[&str] = &["rated", "judged", "graded", "found", "deemed", "assessed", "considered", "kept", "retained", "held", "rates", "judges", "rate", "judge"];
 
 /// "four of the five areas were good".
 static COUNTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(two|three|four|five|six|2|3|4|5|6) of (?:the |its |their )?(?:five|four|six|5|4|6)?\s*(?:[\w’']+ )?(?:judgement|judgment|key|inspection)?\s*(?:areas|judgements|judgments|categories|areas inspected)").unwrap()
+});
+
+/// A grade by reference to the one before: "received the same judgement", "was rated the same".
+static SAME_GRADE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:the same (?:judgement|judgment|grade|rating|verdict)|(?:rated|judged|graded) the same)\b").unwrap()
+});
+
+/// Some areas without naming them: "two areas were judged outstanding", "the remaining judgements".
+static PARTIAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:one|two|three|four|some|several|other|remaining|\d) (?:[\w’']+ )?(?:areas|judgements|judgments)\b").unwrap()
 });
 
 /// One of [`crate::corpus::GRADES`], the labelling guide's four grades.
@@ -129,7 +152,7 @@ fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, &'static str
         if near.iter().any(|w| matches!(w.as_str(), "not" | "never" | "no" | "nor")) {
             continue; // "were not good", "no longer inadequate" is history anyway
         }
-        let rated = words_before(before, 4).iter().any(|w| RATING_VERBS.contains(&w.as_str()));
+        let rated = words_before(before, 7).iter().any(|w| RATING_VERBS.contains(&w.as_str()));
         // "all four judgement areas good", "care leavers good": an area or area count right before
         let area_lead = matches!(lead.as_str(), "areas" | "area" | "judgements") || areas_in(before).last().is_some_and(|a| before[a.end..].trim().is_empty());
         let led = GRADE_LEAD.contains(&lead.as_str()) || quoted || bullet_line || rated || area_lead;
@@ -262,6 +285,8 @@ struct UnitGrades {
     rows: Vec<(&'static str, &'static str, f32, usize)>,
     counted: Option<(&'static str, usize)>,
     all: Option<&'static str>,
+    /// Areas given "the same judgement" as the grade stated last before this unit.
+    same: Vec<&'static str>,
 }
 
 fn unit_grades(unit: &str) -> UnitGrades {
@@ -270,15 +295,17 @@ fn unit_grades(unit: &str) -> UnitGrades {
         let tail = t.rsplit(['–', '-', ':', '—']).next().unwrap_or("").trim().trim_end_matches('.');
         t.len() < 120 && GRADE_WORD.find(tail).is_some_and(|m| m.start() == 0 && m.end() == tail.len()) && t.len() > tail.len()
     };
-    let mut u = UnitGrades { rows: Vec::new(), counted: None, all: None };
+    let mut u = UnitGrades { rows: Vec::new(), counted: None, all: None, same: Vec::new() };
     let mut pending: Vec<&'static str> = Vec::new();
     // the last current grade that took its areas after it ("rated inadequate overall and for help and protection")
     let mut last_forward: Option<(&'static str, usize)> = None;
     let mut last_grade: Option<(&'static str, usize)> = None;
     let parts = clauses(unit);
     let graded: Vec<Vec<(usize, usize, &'static str)>> = parts.iter().map(|c| grades_in(c.text, bullet_line || c.after_mark)).collect();
+    let mut in_past = PAST_FRAME.is_match(unit);
     for (ci, clause) in parts.iter().enumerate() {
         let (offset, text) = (clause.offset, clause.text);
+        in_past &= !BACK_TO_NOW.is_match(text);
         let areas = areas_in(text);
         let grades = &graded[ci];
         if grades.is_empty() {
@@ -290,17 +317,17 @@ fn unit_grades(unit: &str) -> UnitGrades {
                 (Some((g, pos)), _) if !later_grade && !exception && !lead.starts_with("but") => u.rows.extend(areas.iter().map(|a| (a.area, g, 1.0, pos))),
                 // "help and protection was inadequate, as was the impact of leaders"
                 (_, Some((g, pos))) if lead.starts_with("as was") || lead.starts_with("as were") || lead.starts_with("as did") => u.rows.extend(areas.iter().map(|a| (a.area, g, 1.0, pos))),
+                // "Leadership received the same judgement."
+                _ if SAME_GRADE.is_match(text) && !later_grade => {
+                    let named: Vec<&'static str> = pending.drain(..).chain(areas.iter().map(|a| a.area)).collect();
+                    match last_grade {
+                        Some((g, pos)) => u.rows.extend(named.into_iter().map(|a| (a, g, 1.0, pos))),
+                        None => u.same.extend(named),
+                    }
+                }
                 _ => pending.extend(areas.iter().map(|a| a.area)),
             }
             continue;
-        }
-        let clause_history = HISTORY.is_match(text);
-        if grades.len() == 1 && !clause_history {
-            if let Some(c) = COUNTED.captures(text) {
-                u.counted = Some((grades[0].2, number(&c[1])));
-            } else if ALL_AREAS.is_match(text) {
-                u.all = Some(grades[0].2);
-            }
         }
         let mut prev_end = 0;
         for (gi, &(gs, ge, grade)) in grades.iter().enumerate() {
@@ -318,16 +345,27 @@ fn unit_grades(unit: &str) -> UnitGrades {
             }
             let from_lead = words_before(&text[..gs], 2).iter().any(|w| w == "from");
             let forward = before.is_empty() && pending.is_empty() && !after.is_empty();
-            let chosen: Vec<&'static str> = if forward { after } else { pending.drain(..).chain(before).collect() };
+            // "with two areas judged outstanding": some areas, named elsewhere, not the overall grade
+            let unnamed = PARTIAL.is_match(text) && before.is_empty() && !forward;
+            let chosen: Vec<&'static str> = if forward { after } else if unnamed { pending.clear(); Vec::new() } else { pending.drain(..).chain(before).collect() };
             // history is read in this grade's own stretch: "Wigan out of 'inadequate' and Stockport still 'good'"
-            let history = HISTORY.is_match(&text[prev_end..next_start]) || HISTORY_BEFORE.is_match(&text[prev_end..gs]);
-            prev_end = ge;
+            let history = HISTORY.is_match(&text[prev_end..next_start]) || history_before(&text[prev_end..gs]) || in_past;
+            let prev_start = std::mem::replace(&mut prev_end, ge);
             if history || from_lead {
                 last_forward = None;
                 continue;
             }
             last_grade = Some((grade, offset + gs));
-            if chosen.is_empty() {
+            // "four of the five areas were good", "now requires improvement in all five judgement areas"
+            let stretch = &text[prev_start..next_start];
+            if let Some(c) = COUNTED.captures(stretch) {
+                u.counted = Some((grade, number(&c[1])));
+            } else if ALL_AREAS.is_match(stretch) {
+                u.all = Some(grade);
+            }
+            if chosen.is_empty() && PARTIAL.is_match(text) {
+                continue;
+            } else if chosen.is_empty() {
                 u.rows.push((OVERALL, grade, 0.8, offset + gs));
             } else {
                 u.rows.extend(chosen.into_iter().map(|a| (a, grade, 1.0, offset + gs)));
@@ -368,6 +406,13 @@ pub fn extract(text: &str, units: &[Unit]) -> Vec<Grade> {
             let authority = authority_at(pos);
             last = Some(authority.clone());
             push(&mut rows, Grade { authority, judgement_area: area.to_string(), grade: grade.to_string(), sentence_index: index, confidence: confidence * weight });
+        }
+        if let Some(g) = rows.last().filter(|_| !u.same.is_empty()).map(|r| r.grade.clone()) {
+            let authority = authority_at(0);
+            for area in &u.same {
+                push(&mut rows, Grade { authority: authority.clone(), judgement_area: area.to_string(), grade: g.clone(), sentence_index: index, confidence: 0.8 });
+            }
+            last = Some(authority);
         }
         if let Some((grade, n)) = u.counted {
             counted.push((authority_at(0), grade, n, index));
@@ -591,5 +636,45 @@ mod tests {
     fn regression_the_company_delivering_services_is_not_the_graded_authority() {
         let t = "Windsor and Maidenhead Council's children's services, delivered by Achieving for Children, have been rated good.";
         assert_eq!(grades(t), [row("Windsor and Maidenhead Council", OVERALL, "good")]);
+    }
+
+    #[test]
+    fn regression_a_sentence_opening_in_the_past_keeps_all_its_grades_in_the_past() {
+        let t = "Bury Council has been judged to require improvement to be good.\nIn 2016 every area was rated inadequate apart from adoption, which was judged to require improvement.\nThe adoption service has since moved up to good.";
+        assert_eq!(grades(t), [row("Bury Council", OVERALL, "requires improvement to be good"), row("Bury Council", "adoption", "good")]);
+        let t = "Three years ago Bury Council was judged inadequate, but it is now rated good.";
+        assert_eq!(grades(t), [row("Bury Council", OVERALL, "good")], "a clause that comes back to now is current");
+    }
+
+    #[test]
+    fn regression_some_areas_judged_outstanding_are_not_the_overall_grade() {
+        let t = "Ofsted has rated Rochdale Borough Council's children's services good overall, with two areas judged outstanding.";
+        assert_eq!(grades(t), [row("Rochdale Borough Council", OVERALL, "good")]);
+    }
+
+    #[test]
+    fn older_framework_board_reviews_and_loose_area_names() {
+        let t = "Bolton Council's services were judged inadequate.\nChild protection work was judged inadequate, as were services for young people leaving care.\nA review of the Bolton Safeguarding Children Board found that the board requires improvement.";
+        let mut g = grades(t);
+        g.sort();
+        assert_eq!(
+            g,
+            [
+                row("Bolton Council", "care leavers", "inadequate"),
+                row("Bolton Council", "help and protection", "inadequate"),
+                row("Bolton Council", "local safeguarding children board", "requires improvement to be good"),
+                row("Bolton Council", OVERALL, "inadequate"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_judgement_and_all_areas_after_a_step_up() {
+        let t = "Help and protection at Tameside Council was rated inadequate.\nLeadership, management and governance received the same judgement.";
+        assert_eq!(grades(t), [row("Tameside Council", "help and protection", "inadequate"), row("Tameside Council", "leadership", "inadequate")]);
+        let t = "Trafford Council has moved up from inadequate and now requires improvement to be good in all five judgement areas.";
+        let g = grades(t);
+        assert_eq!(g.len(), 5, "{g:?}");
+        assert!(g.iter().all(|r| r.2 == "requires improvement to be good"), "{g:?}");
     }
 }
