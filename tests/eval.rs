@@ -112,7 +112,7 @@ fn eval_runs_the_default_model_on_the_bundled_gold_set() {
     let f1 = |name: &str| j["officials"]["criteria"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no {name}"))["f1"].as_f64().unwrap();
     assert!(f1("name (exact)") >= 0.95 && f1("name + role") >= 0.85 && f1("name + organisation") >= 0.85, "{}", j["officials"]);
     let grades = &j["grades"];
-    assert!(grades["f1"].as_f64().unwrap() >= 0.85, "grades on the seeds (README, Grades): {grades}");
+    assert!(grades["f1"].as_f64().unwrap() >= 0.90, "grades on the seeds, the issue's target (README, Grades): {grades}");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("@import"), "self-contained: nothing loaded from the network");
 }
