@@ -363,7 +363,7 @@ fn unit_grades(unit: &str) -> UnitGrades {
             } else if ALL_AREAS.is_match(stretch) {
                 u.all = Some(grade);
             }
-            if chosen.is_empty() && PARTIAL.is_match(text) {
+            if unnamed {
                 continue;
             } else if chosen.is_empty() {
                 u.rows.push((OVERALL, grade, 0.8, offset + gs));
@@ -445,8 +445,8 @@ pub fn extract(text: &str, units: &[Unit]) -> Vec<Grade> {
     let body_only = |a: &str, rows: &[Grade]| rows.iter().any(|r| r.authority == a && r.sentence_index != 0);
     let restated = |g: &Grade, rows: &[Grade]| rows.iter().any(|r| r.authority != g.authority && r.sentence_index != 0 && r.judgement_area == g.judgement_area && r.grade == g.grade);
     let keep: Vec<bool> = rows.iter().map(|g| g.sentence_index != 0 || body_only(&g.authority, &rows) || !restated(g, &rows)).collect();
-    let mut keep = keep.into_iter();
-    rows.retain(|_| keep.next().unwrap_or(true));
+    let mut keep = keep.iter();
+    rows.retain(|_| *keep.next().unwrap_or(&true));
     rows
 }
 
