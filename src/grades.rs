@@ -18,8 +18,9 @@ pub struct Grade {
     pub grade: String,
     /// The unit that states it.
     pub sentence_index: usize,
-    /// How direct the statement is: an area named with its grade, an unnamed area taken as
-    /// overall effectiveness, or an area filled from "four of the five areas were good".
+    /// How direct the statement is: an area named with its grade (1.0); an unnamed area taken as
+    /// overall effectiveness, or "the same judgement" as an earlier sentence (0.8); an area
+    /// filled from "four of the five areas were good" (0.6).
     pub confidence: f32,
 }
 
