@@ -72,7 +72,7 @@ fn history_before(stretch: &str) -> bool {
 /// comes back to now: "In 2015 every area was inadequate apart from adoption, which was judged
 /// to require improvement".
 static PAST_FRAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:(?:back )?in (?:\w+ )?(?:19|20)\d\d\b|(?:at|in|during) (?:its|the|their) (?:last|previous|earlier|former) inspection|(?:two|three|four|five|six|several|\d+) years ago\b)").unwrap()
+    Regex::new(r"(?i)^\W*(?:(?:back )?in (?:19|20)\d\d\b|(?:at|in|during) (?:its|the|their) (?:last|previous|earlier|former) inspection|(?:two|three|four|five|six|several|\d+) years ago\b)").unwrap()
 });
 static BACK_TO_NOW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:now|this time|latest|today|currently)\b").unwrap());
 /// Verbs that make a following grade word a judgement, a few words on ("judged the council good").
@@ -645,6 +645,8 @@ mod tests {
         assert_eq!(grades(t), [row("Bury Council", OVERALL, "requires improvement to be good"), row("Bury Council", "adoption", "good")]);
         let t = "Three years ago Bury Council was judged inadequate, but it is now rated good.";
         assert_eq!(grades(t), [row("Bury Council", OVERALL, "good")], "a clause that comes back to now is current");
+        let t = "In March 2024, inspectors rated Bury Council good.";
+        assert_eq!(grades(t), [row("Bury Council", OVERALL, "good")], "a month and year often date the inspection being reported");
     }
 
     #[test]
