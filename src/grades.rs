@@ -30,7 +30,7 @@ const OVERALL: &str = "overall effectiveness";
 static AREAS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
         (r"overall effectiveness|\boverall\b", OVERALL),
-        (r"help(?:ing)? and protect(?:ion|ing)|children (?:who need|in need of) (?:help and )?protection|child protection(?: work| services?)?|help for children who need|\bhelp and protection", "help and protection"),
+        (r"help(?:ing)? and protect(?:ion|ing)|children (?:who need|in need of) (?:help and )?protection|child protection (?:work|services?)\b|help for children who need|\bhelp and protection", "help and protection"),
         (r"care leavers|leaving care", "care leavers"),
         (r"children in care|children looked after|looked[- ]after children", "children in care"),
         (r"impact of (?:the )?(?:its |their )?leaders|leadership(?:, management and governance| and management| and governance)?|impact on (?:social work )?practice|leaders (?:were|are|have been) (?:graded|rated|judged)", "leadership"),
@@ -52,7 +52,7 @@ const GRADE_LEAD: &[&str] = &[
 ];
 /// Words just after a grade word that keep it a judgement ("good overall", "an outstanding rating").
 const GRADE_TAIL: &[&str] = &[
-    "overall", "for", "in", "at", "by", "and", "across", "rating", "ratings", "grade", "grades", "judgement", "judgements", "judgment", "verdict", "with", "after", "following", "since", "from", "again", "or", "but", "to", "when", "while", "as", "it", "on", "last", "this", "two", "three", "four", "five", "too",
+    "overall", "for", "in", "at", "by", "and", "across", "rating", "ratings", "grade", "grades", "judgement", "judgements", "judgment", "verdict", "with", "after", "following", "since", "from", "again", "or", "but", "to", "when", "while", "as", "it", "on", "last", "this", "two", "three", "four", "five", "too", "today",
 ];
 
 /// Markers that a clause reports an earlier inspection.
@@ -613,6 +613,8 @@ mod tests {
         assert_eq!(grades("Kent County Council has once again been rated outstanding."), [row("Kent County Council", OVERALL, "outstanding")]);
         assert_eq!(grades("Medway Council, working closely with Kent Police, was rated good."), [row("Medway Council", OVERALL, "good")]);
         assert_eq!(grades("Barnsley Council said the news was good for the children of the town."), []);
+        let g = grades("Barnsley Council's child protection plans were reviewed and found good.");
+        assert!(!g.iter().any(|r| r.1 == "help and protection"), "plans are not the help and protection judgement: {g:?}");
         assert_eq!(grades("Shropshire Council's leaders were graded outstanding."), [row("Shropshire Council", "leadership", "outstanding")], "leaders as the graded subject");
     }
 
@@ -645,6 +647,8 @@ mod tests {
         assert_eq!(grades(t), [row("Bury Council", OVERALL, "requires improvement to be good"), row("Bury Council", "adoption", "good")]);
         let t = "Three years ago Bury Council was judged inadequate, but it is now rated good.";
         assert_eq!(grades(t), [row("Bury Council", OVERALL, "good")], "a clause that comes back to now is current");
+        let t = "In 2019 Bury Council was judged good, and it remains good today.";
+        assert_eq!(grades(t), [row("Bury Council", OVERALL, "good")]);
         let t = "In March 2024, inspectors rated Bury Council good.";
         assert_eq!(grades(t), [row("Bury Council", OVERALL, "good")], "a month and year often date the inspection being reported");
     }
