@@ -155,11 +155,12 @@ fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, &'static str
         }
         let rated = words_before(before, 7).iter().any(|w| RATING_VERBS.contains(&w.as_str()));
         // "all four judgement areas good", "care leavers good": an area or area count right before
-        let area_lead = matches!(lead.as_str(), "areas" | "area" | "judgements") || areas_in(before).last().is_some_and(|a| before[a.end..].trim().is_empty());
+        let areas_before = areas_in(before);
+        let area_lead = matches!(lead.as_str(), "areas" | "area" | "judgements") || areas_before.last().is_some_and(|a| before[a.end..].trim().is_empty());
         let led = GRADE_LEAD.contains(&lead.as_str()) || quoted || bullet_line || rated || area_lead;
         // after a bare "is"/"was" with nothing graded in sight, only a clause end or a grade noun
         // makes it a verdict: not "the news was good for the children"
-        let weak = matches!(lead.as_str(), "is" | "are" | "was" | "were" | "be" | "been") && !rated && !quoted && !bullet_line && areas_in(before).is_empty();
+        let weak = matches!(lead.as_str(), "is" | "are" | "was" | "were" | "be" | "been") && !rated && !quoted && !bullet_line && areas_before.is_empty();
         let tailed = if weak { ends_clause || matches!(next.as_str(), "overall" | "rating" | "grade" | "judgement" | "verdict" | "again") } else { ends_clause || GRADE_TAIL.contains(&next.as_str()) || quoted };
         // "requires improvement" is a grade in a judgement context or in full ("... to be good"),
         // not "areas requiring improvement" or "requires improvement in planning"
@@ -173,28 +174,41 @@ fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, &'static str
     out
 }
 
-/// Where a body is named in a unit (by name, place, or "the council" / "the trust"), so a grade
-/// can take the authority named nearest before it.
-fn authority_mentions(unit: &str, bodies: &Bodies, subject: &str) -> Vec<(usize, String)> {
-    let mut keys: Vec<(String, String)> = Vec::new();
-    for b in bodies.list.iter().filter(|b| b.kind != BodyKind::Other) {
-        for key in [b.name.clone(), place_of(b)].into_iter().filter(|k| !k.is_empty()) {
-            keys.push((key.replace('\'', "’"), b.name.clone()));
-            keys.push((key, b.name.clone()));
+/// How an article names its authorities: (words to look for, the body they name), built once per
+/// article, and every body's place.
+struct Names {
+    keys: Vec<(String, String)>,
+    places: Vec<String>,
+}
+
+impl Names {
+    /// By name, place, or "the council" / "the trust".
+    fn of(bodies: &Bodies) -> Names {
+        let mut keys: Vec<(String, String)> = Vec::new();
+        for b in bodies.list.iter().filter(|b| b.kind != BodyKind::Other) {
+            for key in [b.name.clone(), place_of(b)].into_iter().filter(|k| !k.is_empty()) {
+                keys.push((key.replace('\'', "’"), b.name.clone()));
+                keys.push((key, b.name.clone()));
+            }
         }
-    }
-    for (word, kind) in [("the council", BodyKind::Council), ("the authority", BodyKind::Council), ("the trust", BodyKind::Trust)] {
-        let name = match kind {
-            BodyKind::Trust => bodies.trust().map(|b| b.name.clone()),
-            _ => bodies.council_name(),
-        };
-        if let Some(name) = name {
-            keys.push((word.to_string(), name.clone()));
-            keys.push((capitalise(word), name));
+        for (word, kind) in [("the council", BodyKind::Council), ("the authority", BodyKind::Council), ("the trust", BodyKind::Trust)] {
+            let name = match kind {
+                BodyKind::Trust => bodies.trust().map(|b| b.name.clone()),
+                _ => bodies.council_name(),
+            };
+            if let Some(name) = name {
+                keys.push((word.to_string(), name.clone()));
+                keys.push((capitalise(word), name));
+            }
         }
+        Names { keys, places: bodies.list.iter().map(place_of).collect() }
     }
+}
+
+/// Where a body is named in a unit, so a grade can take the authority named nearest before it.
+fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    for (key, name) in keys {
+    for (key, name) in &names.keys {
         for (at, _) in unit.match_indices(key.as_str()) {
             let end = at + key.len();
             if !unit[end..].starts_with(char::is_alphanumeric) && !unit[..at].ends_with(char::is_alphanumeric) {
@@ -204,7 +218,7 @@ fn authority_mentions(unit: &str, bodies: &Bodies, subject: &str) -> Vec<(usize,
     }
     // places the article never names a body for: "In neighbouring Stockport" -> Stockport Council
     for (at, council) in crate::authority::place_mentions(unit, &[]) {
-        if !out.iter().any(|(o, _)| *o == at) && !bodies.list.iter().any(|b| place_of(b) == unit[at..].split([' ', ',', '.', '’', '\'']).next().unwrap_or("")) {
+        if !out.iter().any(|(o, _)| *o == at) && !names.places.iter().any(|p| p == unit[at..].split([' ', ',', '.', '’', '\'']).next().unwrap_or("")) {
             out.push((at, council.to_string()));
         }
     }
@@ -391,12 +405,13 @@ fn number(word: &str) -> usize {
 pub fn extract(text: &str, units: &[Unit]) -> Vec<Grade> {
     let bodies = Bodies::find_with(text, &[]);
     let subject = bodies.subject().map(|b| b.name.clone()).or_else(|| bodies.council_name()).unwrap_or_default();
+    let names = Names::of(&bodies);
     let mut rows: Vec<Grade> = Vec::new();
     let mut current = subject.clone();
     let mut counted: Vec<(String, &'static str, usize, usize)> = Vec::new();
     for (index, unit_span) in units.iter().enumerate() {
         let unit = &text[unit_span.start..unit_span.end];
-        let mentions = authority_mentions(unit, &bodies, &subject);
+        let mentions = authority_mentions(unit, &names, &subject);
         let u = unit_grades(unit);
         // the body named nearest before the grade, else the first one named, else the one in force
         let authority_at = |pos: usize| mentions.iter().rev().find(|(at, _)| *at <= pos).or(mentions.first()).map_or_else(|| current.clone(), |(_, n)| n.clone());
