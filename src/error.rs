@@ -12,9 +12,17 @@ pub enum Error {
     #[error("model {}: {message}", path.display())]
     Model { path: PathBuf, message: String },
 
-    /// Inference failed for one article.
-    #[error("article {article}: {message}")]
-    Predict { article: String, message: String },
+    /// A model, tokenizer or tensor operation failed at run time; `what` says which step.
+    #[error("{what}: {source}")]
+    Runtime { what: String, #[source] source: BoxError },
+
+    /// One article failed in the pipeline; the batch goes on without it.
+    #[error("article {article}: {source}")]
+    Article { article: String, #[source] source: Box<Error> },
+
+    /// A bug caught at a stage boundary (a panic), reported instead of aborting the batch.
+    #[error("internal error, please report it: {0}")]
+    Internal(String),
 
     /// Labelled data breaks the annotation contract.
     #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
@@ -34,9 +42,14 @@ impl Error {
     pub fn model(path: impl Into<PathBuf>, message: impl std::fmt::Display) -> Self {
         Error::Model { path: path.into(), message: message.to_string() }
     }
+    pub fn runtime(what: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Error::Runtime { what: what.into(), source: source.into() }
+    }
     pub fn data(path: impl Into<PathBuf>, line: Option<u64>, message: impl Into<String>) -> Self {
         Error::Data { path: path.into(), line, message: message.into() }
     }
 }
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,32 +1,21 @@
 //! ofsted: news about Ofsted inspections of children's services, turned into data.
 //!
-//! Stages, one module each, composed in [`pipeline`]:
-//! [`input`] -> [`segment`] -> [`classify`] (via [`encoder`] + [`head`]) -> [`ner`] -> [`officials`]
-//! and [`grades`] (both via [`authority`]) -> [`output`].
+//! The pipeline ([`pipeline`]) is a list of [`pipeline::Stage`]s over one document type
+//! ([`pipeline::Doc`]): [`text`] segments, [`model`] labels units and finds people, [`rules`]
+//! reads officials and grades. [`io`] reads articles and writes outputs, [`app`] holds the jobs
+//! the command line runs, [`train`] fits the sentence model and [`eval`] scores it.
 
-pub mod authority;
-pub mod bert;
-pub mod classify;
-pub mod compare;
-pub mod config;
-pub mod corpus;
-pub mod encoder;
+pub mod app;
 pub mod error;
 pub mod eval;
-pub mod finetune;
-pub mod grades;
-pub mod head;
-pub mod input;
+pub mod io;
 pub mod label;
 pub mod metrics;
-pub mod ner;
-pub mod officials;
-pub mod output;
+pub mod model;
 pub mod pipeline;
 pub mod progress;
-pub mod report;
-pub mod run;
-pub mod segment;
+pub mod rules;
+pub mod text;
 pub mod train;
 
 pub use error::{Error, Result};

@@ -2,12 +2,12 @@
 //! Exit status: 0 all inputs succeeded, 1 some inputs failed, 2 usage or setup error.
 
 use clap::{Args, Parser, Subcommand};
-use ofsted::config::{models_dir, ClassifyConfig, EvalConfig, ModelPaths};
-use ofsted::finetune::FitSettings;
-use ofsted::head::FitOptions;
-use ofsted::train::Method;
-use ofsted::input::Fields;
+use ofsted::app::config::{models_dir, ClassifyConfig, EvalConfig, ModelPaths};
+use ofsted::io::input::Fields;
+use ofsted::model::head::FitOptions;
+use ofsted::model::runtime::{Runtime, DEFAULT_BATCH_SIZE};
 use ofsted::progress::Mode;
+use ofsted::train::{FitSettings, Method};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -50,7 +50,7 @@ struct ClassifyArgs {
     #[arg(long, env = "OFSTED_THREADS")]
     threads: Option<usize>,
     /// Sentences per inference batch (batches are sorted by length)
-    #[arg(long, env = "OFSTED_BATCH_SIZE", default_value_t = 32)]
+    #[arg(long, env = "OFSTED_BATCH_SIZE", default_value_t = DEFAULT_BATCH_SIZE)]
     batch_size: usize,
     /// Field holding the article id in .csv/.jsonl inputs
     #[arg(long, env = "OFSTED_ID_FIELD", default_value = "id")]
@@ -148,8 +148,10 @@ struct EvalArgs {
     compare: Option<Vec<PathBuf>>,
     #[arg(long, env = "OFSTED_MODELS_DIR", value_name = "DIR")]
     models_dir: Option<PathBuf>,
-    #[arg(long, env = "OFSTED_BATCH_SIZE", default_value_t = 32)]
+    /// Sentences per inference batch (batches are sorted by length)
+    #[arg(long, env = "OFSTED_BATCH_SIZE", default_value_t = DEFAULT_BATCH_SIZE)]
     batch_size: usize,
+    /// Threads for model inference and the rule stages [default: all cores]
     #[arg(long, env = "OFSTED_THREADS")]
     threads: Option<usize>,
     #[arg(long, short, env = "OFSTED_QUIET")]
@@ -158,19 +160,17 @@ struct EvalArgs {
 
 fn eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
     if let Some(ab) = &a.compare {
-        let md = ofsted::run::compare(&ab[0], &ab[1], &a.out)?;
+        let md = ofsted::app::evaluate::compare(&ab[0], &ab[1], &a.out)?;
         print!("{md}");
         return Ok(ExitCode::SUCCESS);
     }
-    if let Some(t) = a.threads {
-        tch::set_num_threads(t as i32);
-    }
+    let runtime = Runtime::new(a.threads, a.batch_size, true)?;
     let models = match &a.predictions {
-        Some(_) => ModelPaths::new(std::path::Path::new("models"), a.model, a.batch_size)?,
-        None => ModelPaths::new(&models_dir(a.models_dir.as_deref())?, a.model, a.batch_size)?,
+        Some(_) => ModelPaths::new(std::path::Path::new("models"), a.model),
+        None => ModelPaths::new(&models_dir(a.models_dir.as_deref())?, a.model),
     };
-    let cfg = EvalConfig { gold: a.gold, predictions: a.predictions, models, out: a.out, quiet: a.quiet };
-    let r = ofsted::run::evaluate(&cfg)?;
+    let cfg = EvalConfig { gold: a.gold, predictions: a.predictions, models, runtime, out: a.out, quiet: a.quiet };
+    let r = ofsted::app::evaluate::evaluate(&cfg)?;
     let s = &r.sentences;
     let officials: Vec<String> = r.officials.criteria.iter().filter(|c| c.name != "name (partial)").map(|c| format!("{} {:.3}", c.name, c.f1)).collect();
     let grades = r.grades.as_ref().map_or("not scored".to_string(), |g| format!("{:.3}", g.f1));
@@ -192,14 +192,13 @@ fn classify(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let cfg = ClassifyConfig {
         inputs: a.inputs,
         out: a.out,
-        models: ModelPaths::new(&models, a.model, a.batch_size)?,
-        threads: a.threads,
+        models: ModelPaths::new(&models, a.model),
+        runtime: Runtime::new(a.threads, a.batch_size, !a.no_parallel)?,
         fields: Fields { id: a.id_field, text: a.text_field },
         quiet: a.quiet,
-        parallel: !a.no_parallel,
     }
     .validate()?;
-    let summary = ofsted::run::classify(&cfg)?;
+    let summary = ofsted::app::classify::classify(&cfg)?;
     Ok(if summary.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
@@ -210,9 +209,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     if a.batch_size == 0 || a.epochs == Some(0) {
         anyhow::bail!("--batch-size and --epochs must be at least 1");
     }
-    if let Some(t) = a.threads {
-        tch::set_num_threads(t as i32);
-    }
+    let runtime = Runtime::new(a.threads, DEFAULT_BATCH_SIZE, true)?;
     let models = models_dir(a.models_dir.as_deref())?;
     let eval = if a.eval.is_empty() && PathBuf::from("eval/sentences.csv").is_file() { vec![PathBuf::from("eval")] } else { a.eval };
     let mlp = a.method == Method::Mlp;
@@ -228,6 +225,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
         dev_fraction: a.dev_fraction,
         logistic: FitOptions { epochs: a.logistic_epochs, ..Default::default() },
+        runtime,
         fit: FitSettings { epochs: a.epochs.unwrap_or(default_epochs), learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience.unwrap_or(default_patience), seed: a.seed, weight_decay: 0.01 },
         command: std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect(),
     };

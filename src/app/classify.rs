@@ -1,18 +1,17 @@
 //! The `classify` job: read inputs, run the pipeline, write the five output files.
 
-use crate::classify::SentenceModel;
-use crate::config::{ClassifyConfig, EvalConfig, ModelPaths};
-use crate::eval::{self, Gold, Predictions, Report};
-use std::path::Path;
-use crate::encoder::Encoder;
+use crate::app::config::{ClassifyConfig, ModelPaths};
 use crate::error::{Error, Result};
-use crate::input;
+use crate::io::input;
+use crate::io::output::{self, GradeRow, OfficialRow, SentenceRow};
 use crate::label::Label;
-use crate::ner::NerModel;
-use crate::output::{self, GradeRow, OfficialRow, SentenceRow};
-use crate::pipeline::{ArticleOutput, Pipeline};
+use crate::model::classifier::{SentenceModel, HEAD_FILE, LAYERS_FILE};
+use crate::model::encoder::Encoder;
+use crate::model::ner::NerModel;
+use crate::model::runtime::Runtime;
+use crate::pipeline::{stages, Doc, Pipeline};
 use crate::progress::{Mode, Progress};
-use crate::segment::NewsSegmenter;
+use crate::text::NewsSegmenter;
 use serde::Serialize;
 use serde_json::json;
 use std::time::Instant;
@@ -49,75 +48,34 @@ fn record(e: &Error) -> ErrorRecord {
         Error::Input { path, line, message } | Error::Data { path, line, message } => {
             ErrorRecord { file: Some(path.display().to_string()), line: *line, article_id: None, message: message.clone() }
         }
-        Error::Predict { article, message } => ErrorRecord { file: None, line: None, article_id: Some(article.clone()), message: message.clone() },
+        Error::Article { article, source } => ErrorRecord { file: None, line: None, article_id: Some(article.clone()), message: source.to_string() },
         other => ErrorRecord { file: None, line: None, article_id: None, message: other.to_string() },
     }
 }
 
-/// The standard pipeline with the given models.
-pub type StandardPipeline = Pipeline<NewsSegmenter, SentenceModel, NerModel>;
+/// Which model files a run used, for run.json.
+pub fn models_record(model: &SentenceModel, ner: &NerModel) -> serde_json::Value {
+    json!({
+        "classifier_head": { "path": model.dir.join(HEAD_FILE), "sha256": model.head_sha256 },
+        "fine_tuned_layers": model.layers_sha256.as_ref().map(|sha| json!({ "path": model.dir.join(LAYERS_FILE), "sha256": sha })),
+        "encoder": { "path": model.encoder.weights, "sha256": model.encoder.sha256 },
+        "ner": { "path": ner.weights, "sha256": ner.sha256 },
+    })
+}
 
-pub fn load_pipeline(m: &ModelPaths) -> Result<StandardPipeline> {
-    let mut encoder = Encoder::load(&m.encoder)?;
-    encoder.batch_size = m.batch_size;
+/// The standard pipeline with the given models, and the record of which files they are.
+pub fn load_pipeline(m: &ModelPaths, rt: &Runtime) -> Result<(Pipeline, serde_json::Value)> {
+    let encoder = Encoder::load(&m.encoder, rt)?;
     let model = SentenceModel::load(&m.model, encoder)?;
-    let mut ner = NerModel::load(&m.ner)?;
-    ner.batch_size = m.batch_size;
-    Ok(Pipeline::new(NewsSegmenter::default(), model, ner))
-}
-
-/// Run the pipeline over a gold folder's articles (or read `--predictions`), score, and write
-/// report.json, report.md and report.html.
-pub fn evaluate(cfg: &EvalConfig) -> Result<Report> {
-    let gold = Gold::load(&cfg.gold)?;
-    let mode = Mode::detect(cfg.quiet);
-    let (preds, system) = match &cfg.predictions {
-        Some(dir) => (Predictions::from_dir(dir)?, dir.display().to_string()),
-        None => {
-            let pipeline = load_pipeline(&cfg.models)?;
-            let articles: Vec<input::Article> = gold
-                .set
-                .articles
-                .iter()
-                .map(|(id, text)| input::Article { id: id.clone(), source: cfg.gold.join("articles").join(format!("{id}.txt")), line: None, text: text.clone() })
-                .collect();
-            let progress = Progress::new(mode, "articles", articles.len() as u64);
-            let results = pipeline.run(articles, &progress);
-            progress.finish();
-            if let Some(e) = results.iter().find_map(|r| r.error.as_ref()) {
-                return Err(Error::Predict { article: String::new(), message: format!("cannot evaluate: {e}") });
-            }
-            (Predictions::from_outputs(&results), format!("model {}", cfg.models.model.display()))
-        }
-    };
-    let report = eval::evaluate(&gold, &preds, &cfg.gold.display().to_string(), &system);
-    std::fs::create_dir_all(&cfg.out).map_err(|e| Error::Output { path: cfg.out.clone(), source: e })?;
-    output::write_json(&cfg.out.join("report.json"), &report)?;
-    let md = crate::report::markdown(&report);
-    output::write_atomic(&cfg.out.join("report.md"), |w| w.write_all(md.as_bytes()))?;
-    let html = crate::report::html(&report);
-    output::write_atomic(&cfg.out.join("report.html"), |w| w.write_all(html.as_bytes()))?;
-    Ok(report)
-}
-
-/// Compare two reports; writes compare.html to `out` and returns the Markdown.
-pub fn compare(a: &Path, b: &Path, out: &Path) -> Result<String> {
-    let (ra, rb) = (crate::compare::load_report(a)?, crate::compare::load_report(b)?);
-    let c = crate::compare::compare(&ra, &rb, &a.display().to_string(), &b.display().to_string())?;
-    std::fs::create_dir_all(out).map_err(|e| Error::Output { path: out.to_path_buf(), source: e })?;
-    let html = crate::compare::html(&c);
-    output::write_atomic(&out.join("compare.html"), |w| w.write_all(html.as_bytes()))?;
-    Ok(crate::compare::markdown(&c))
+    let ner = NerModel::load(&m.ner, rt)?;
+    let record = models_record(&model, &ner);
+    let mut pipeline = stages::standard(NewsSegmenter::default(), model, ner);
+    pipeline.parallel = rt.parallel;
+    Ok((pipeline, record))
 }
 
 pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     let started = Instant::now();
-    if let Some(t) = cfg.threads {
-        tch::set_num_threads(t as i32);
-    }
-    if !cfg.parallel {
-        tokenizers::utils::parallelism::set_parallelism(false);
-    }
     let mode = Mode::detect(cfg.quiet);
     let say = |m: &str| {
         if mode != Mode::Quiet {
@@ -125,11 +83,10 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         }
     };
     // models first: a setup problem should fail fast, before any reading
-    let mut pipeline = load_pipeline(&cfg.models)?;
-    pipeline.parallel = cfg.parallel;
+    let (pipeline, models_record) = load_pipeline(&cfg.models, &cfg.runtime)?;
     say(&format!("models loaded in {:.1}s", started.elapsed().as_secs_f64()));
 
-    let loaded = input::load(&cfg.inputs, &cfg.fields);
+    let loaded = input::load(&cfg.inputs, &cfg.fields, cfg.runtime.parallel);
     for e in &loaded.errors {
         eprintln!("[ofsted] error: {e}");
     }
@@ -164,20 +121,14 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     };
     let mut errors: Vec<ErrorRecord> = loaded.errors.iter().map(record).collect();
     errors.extend(results.iter().filter_map(|r| r.error.as_ref()).map(record));
-    let model = &pipeline.classifier;
     let run = json!({
         "tool": "ofsted",
         "version": env!("CARGO_PKG_VERSION"),
         "command": "classify",
-        "models": {
-            "classifier_head": { "path": model.dir.join(crate::classify::HEAD_FILE), "sha256": model.head_sha256 },
-            "fine_tuned_layers": model.layers_sha256.as_ref().map(|sha| json!({ "path": model.dir.join(crate::finetune::LAYERS_FILE), "sha256": sha })),
-            "encoder": { "path": model.encoder.weights, "sha256": model.encoder.sha256 },
-            "ner": { "path": pipeline.tagger.weights, "sha256": pipeline.tagger.sha256 },
-        },
+        "models": models_record,
         "inputs": cfg.inputs,
         "skipped_files": loaded.skipped.iter().map(|(p, why)| json!({"file": p, "reason": why})).collect::<Vec<_>>(),
-        "settings": { "threads": cfg.threads.unwrap_or_else(|| tch::get_num_threads() as usize), "batch_size": cfg.models.batch_size, "parallel": cfg.parallel },
+        "settings": { "threads": cfg.runtime.torch_threads(), "batch_size": cfg.runtime.batch_size, "parallel": cfg.runtime.parallel, "precision": cfg.runtime.precision },
         "counts": {
             "articles": summary.articles,
             "articles_failed": summary.articles_failed,
@@ -205,19 +156,19 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     Ok(summary)
 }
 
-fn label_counts<'a>(results: impl Iterator<Item = &'a ArticleOutput>) -> serde_json::Value {
+fn label_counts<'a>(results: impl Iterator<Item = &'a Doc>) -> serde_json::Value {
     let mut c = [0usize; 3];
     for r in results {
-        for u in &r.units {
-            c[u.label.index()] += 1;
+        for p in &r.predictions {
+            c[p.label.index()] += 1;
         }
     }
     json!({ "strength": c[0], "improvement": c[1], "other": c[2] })
 }
 
-fn write_outputs(cfg: &ClassifyConfig, results: &[ArticleOutput]) -> Result<()> {
+fn write_outputs(cfg: &ClassifyConfig, results: &[Doc]) -> Result<()> {
     let sentences = results.iter().flat_map(|r| {
-        r.units.iter().map(move |u| SentenceRow {
+        r.classified().map(move |u| SentenceRow {
             article_id: &r.article.id,
             sentence_index: u.index,
             start: u.start,
@@ -264,7 +215,7 @@ fn write_outputs(cfg: &ClassifyConfig, results: &[ArticleOutput]) -> Result<()> 
             "source": r.article.source,
             "line": r.article.line,
             "counts": label_counts(std::iter::once(r)),
-            "sentences": r.units.iter().map(|u| json!({
+            "sentences": r.classified().map(|u| json!({
                 "index": u.index, "start": u.start, "end": u.end, "kind": u.kind, "label": u.label,
                 "confidence": u.confidence, "p_strength": u.probs[0], "p_improvement": u.probs[1], "p_other": u.probs[2],
                 "text": &r.article.text[u.start..u.end],

@@ -96,12 +96,13 @@ fn discover(inputs: &[PathBuf], errors: &mut Vec<Error>) -> Vec<Source> {
     out
 }
 
-/// Read every input. Parallel over files with rayon; results keep the input order.
-pub fn load(inputs: &[PathBuf], fields: &Fields) -> Loaded {
+/// Read every input, over files with rayon when `parallel`; results keep the input order.
+pub fn load(inputs: &[PathBuf], fields: &Fields, parallel: bool) -> Loaded {
     use rayon::prelude::*;
     let mut loaded = Loaded::default();
     let sources = discover(inputs, &mut loaded.errors);
-    let per_source: Vec<SourceResult> = sources.par_iter().map(|s| read_source(s, fields)).collect();
+    let per_source: Vec<SourceResult> =
+        if parallel { sources.par_iter().map(|s| read_source(s, fields)).collect() } else { sources.iter().map(|s| read_source(s, fields)).collect() };
     let mut seen: HashMap<String, (PathBuf, Option<u64>)> = HashMap::new();
     for r in per_source {
         loaded.errors.extend(r.errors);
@@ -286,7 +287,7 @@ mod tests {
         write(d.path(), "labels.csv", b"article_id,start,end,label,text\nq,0,1,other,x\n");
         write(d.path(), "bad.txt", b"ok line\n\xff\xfe broken\n");
         write(d.path(), "notes.md", b"ignored");
-        let l = load(&[d.path().to_path_buf()], &Fields::default());
+        let l = load(&[d.path().to_path_buf()], &Fields::default(), true);
         let ids: Vec<_> = l.articles.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["two", "one", "x1", "x3", "7"]);
         let errs: Vec<String> = l.errors.iter().map(|e| e.to_string()).collect();
@@ -302,10 +303,10 @@ mod tests {
     fn explicit_csv_without_fields_is_an_error_and_custom_fields_work() {
         let d = tempfile::tempdir().unwrap();
         let p = write(d.path(), "x.csv", b"doc,body\nd1,Some body text.\n");
-        let l = load(&[p.clone()], &Fields::default());
+        let l = load(&[p.clone()], &Fields::default(), true);
         assert!(l.articles.is_empty());
         assert!(l.errors[0].to_string().contains("--id-field"));
-        let l = load(&[p], &Fields { id: "doc".into(), text: "body".into() });
+        let l = load(&[p], &Fields { id: "doc".into(), text: "body".into() }, true);
         assert_eq!(l.articles[0].id, "d1");
         assert_eq!(l.articles[0].text, "Some body text.");
     }
@@ -315,7 +316,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let a = write(d.path(), "a/same.txt", b"One.");
         let b = write(d.path(), "b/same.txt", b"Two.");
-        let l = load(&[a, b, d.path().join("nope.txt")], &Fields::default());
+        let l = load(&[a, b, d.path().join("nope.txt")], &Fields::default(), true);
         assert_eq!(l.articles.len(), 1);
         assert_eq!(l.errors.len(), 2);
         assert!(l.errors.iter().any(|e| e.to_string().contains("duplicate article id")));

@@ -56,7 +56,7 @@ pub fn load_weights(vs: &mut tch::nn::VarStore, dir: &Path) -> Result<(std::path
 pub fn encode_all(tokenizer: &Tokenizer, texts: &[&str]) -> Result<Vec<Encoding>> {
     tokenizer
         .encode_batch(texts.to_vec(), true)
-        .map_err(|e| Error::Predict { article: String::new(), message: format!("tokenizer: {e}") })
+        .map_err(|e| Error::runtime("tokenizer", e))
 }
 
 /// Indices grouped into batches of similar length: padding waste is what makes CPU inference slow.
@@ -66,8 +66,8 @@ pub fn sorted_batches(lengths: &[usize], batch_size: usize) -> Vec<Vec<usize>> {
     order.chunks(batch_size.max(1)).map(<[usize]>::to_vec).collect()
 }
 
-/// `[batch, longest]` id and mask tensors for the given encodings, padded with 0.
-pub fn batch_tensors(encodings: &[&Encoding]) -> (Tensor, Tensor) {
+/// `[batch, longest]` id and mask tensors for the given encodings, padded with 0, on `device`.
+pub fn batch_tensors(encodings: &[&Encoding], device: Device) -> (Tensor, Tensor) {
     let width = encodings.iter().map(|e| e.len()).max().unwrap_or(0);
     let mut ids = vec![0i64; encodings.len() * width];
     let mut mask = vec![0i64; encodings.len() * width];
@@ -78,12 +78,12 @@ pub fn batch_tensors(encodings: &[&Encoding]) -> (Tensor, Tensor) {
         }
     }
     let shape = [encodings.len() as i64, width as i64];
-    (Tensor::from_slice(&ids).view(shape).to(Device::Cpu), Tensor::from_slice(&mask).view(shape).to_kind(Kind::Int64))
+    (Tensor::from_slice(&ids).view(shape).to(device), Tensor::from_slice(&mask).view(shape).to(device))
 }
 
 pub fn to_vec_f32(t: &Tensor) -> Result<Vec<f32>> {
     Vec::<f32>::try_from(t.to_kind(Kind::Float).flatten(0, -1).contiguous())
-        .map_err(|e| Error::Predict { article: String::new(), message: format!("tensor copy: {e}") })
+        .map_err(|e| Error::runtime("tensor copy", e))
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! Person finder: the rampart BERT token classifier (GIVEN_NAME / SURNAME tags, among PII tags),
 //! with word pieces merged into words and adjacent name words merged into one person span.
 
-use crate::bert;
 use crate::error::{Error, Result};
+use crate::model::bert;
+use crate::model::runtime::Runtime;
 use rust_bert::bert::BertForTokenClassification;
 use std::path::{Path, PathBuf};
-use tch::{nn::VarStore, Device, Kind};
+use tch::{nn::VarStore, Kind};
 use tokenizers::{Encoding, Tokenizer};
 
 /// A person mention: byte offsets into the text that was tagged, and the mean tag probability.
@@ -21,60 +22,90 @@ pub trait PersonTagger {
     fn tag(&self, texts: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Vec<Vec<PersonSpan>>>;
 }
 
+/// What a word piece's best label says about names; the model's other PII tags are `Not`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameTag {
+    Not,
+    Given,
+    Surname,
+}
+
+/// A label id read as a name tag, and whether it begins an entity (B- rather than I-).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag {
+    pub name: NameTag,
+    pub begins: bool,
+}
+
+impl Tag {
+    fn of(label: &str) -> Tag {
+        let (name, begins) = match label {
+            "B-GIVEN_NAME" => (NameTag::Given, true),
+            "I-GIVEN_NAME" => (NameTag::Given, false),
+            "B-SURNAME" => (NameTag::Surname, true),
+            "I-SURNAME" => (NameTag::Surname, false),
+            _ => (NameTag::Not, false),
+        };
+        Tag { name, begins }
+    }
+}
+
+/// One word as the tagger saw it: byte range, its first piece's tag and that tag's probability.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    start: usize,
+    end: usize,
+    tag: Tag,
+    prob: f32,
+}
+
 pub struct NerModel {
     model: BertForTokenClassification,
     tokenizer: Tokenizer,
     _vs: VarStore,
-    /// Per label id: 0 = not a name, 1 = given name, 2 = surname; and whether it begins an entity.
-    tags: Vec<(u8, bool)>,
+    /// The name tag of each label id.
+    tags: Vec<Tag>,
     pub weights: PathBuf,
     pub sha256: String,
-    pub batch_size: usize,
+    rt: Runtime,
 }
 
 impl NerModel {
-    pub fn load(dir: &Path) -> Result<NerModel> {
+    pub fn load(dir: &Path, rt: &Runtime) -> Result<NerModel> {
         let config = bert::load_config(dir)?;
         let id2label = config.id2label.clone().ok_or_else(|| Error::model(dir.join("config.json"), "no id2label"))?;
-        let mut tags = vec![(0u8, false); id2label.len()];
+        let mut tags = vec![Tag::of(""); id2label.len()];
         for (id, label) in &id2label {
             let slot = tags.get_mut(*id as usize).ok_or_else(|| Error::model(dir.join("config.json"), "label ids are not 0..n"))?;
-            *slot = match label.as_str() {
-                "B-GIVEN_NAME" => (1, true),
-                "I-GIVEN_NAME" => (1, false),
-                "B-SURNAME" => (2, true),
-                "I-SURNAME" => (2, false),
-                _ => (0, false),
-            };
+            *slot = Tag::of(label);
         }
-        if !tags.iter().any(|t| t.0 == 1) {
+        if !tags.iter().any(|t| t.name == NameTag::Given) {
             return Err(Error::model(dir.join("config.json"), "model has no GIVEN_NAME tag; not a person tagger"));
         }
         let tokenizer = bert::load_tokenizer(dir)?;
-        let mut vs = VarStore::new(Device::Cpu);
+        let mut vs = VarStore::new(rt.device);
         let model = BertForTokenClassification::new(vs.root(), &config).map_err(|e| Error::model(dir, e))?;
         let (weights, sha256) = bert::load_weights(&mut vs, dir)?;
-        Ok(NerModel { model, tokenizer, _vs: vs, tags, weights, sha256, batch_size: 32 })
+        Ok(NerModel { model, tokenizer, _vs: vs, tags, weights, sha256, rt: rt.clone() })
     }
 
     /// Word-level tags for one encoding from per-token probabilities `[tokens, labels]`.
     fn spans(&self, text: &str, enc: &Encoding, probs: &[f32], n_labels: usize) -> Vec<PersonSpan> {
-        // (word start, word end, kind, begins, prob) from each word's first piece
-        let mut words: Vec<(usize, usize, u8, bool, f32)> = Vec::new();
+        // each word's tag from its first piece
+        let mut words: Vec<Word> = Vec::new();
         let mut last_word = None;
         for (t, (word, &(s, e))) in enc.get_word_ids().iter().zip(enc.get_offsets()).enumerate() {
             let Some(word) = word else { continue };
             if last_word == Some(*word) {
                 if let Some(w) = words.last_mut() {
-                    w.1 = e;
+                    w.end = e;
                 }
                 continue;
             }
             last_word = Some(*word);
             let row = &probs[t * n_labels..(t + 1) * n_labels];
             let (best, p) = row.iter().enumerate().fold((0, f32::MIN), |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc });
-            let (kind, begins) = self.tags[best];
-            words.push((s, e, kind, begins, p));
+            words.push(Word { start: s, end: e, tag: self.tags[best], prob: p });
         }
         merge_name_words(text, &words)
     }
@@ -82,17 +113,18 @@ impl NerModel {
 
 /// Merge runs of name words into person spans. Words joined by a hyphen or apostrophe with no
 /// space ("Smith-Jones", "O'Neill") stay in one span; a new given name after a surname starts a new person.
-fn merge_name_words(text: &str, words: &[(usize, usize, u8, bool, f32)]) -> Vec<PersonSpan> {
+fn merge_name_words(text: &str, words: &[Word]) -> Vec<PersonSpan> {
     let mut out = Vec::new();
-    let mut cur: Option<(usize, usize, u8, Vec<f32>)> = None;
+    // the person being built: start, end, the tag of its last word, word probabilities
+    let mut cur: Option<(usize, usize, NameTag, Vec<f32>)> = None;
     let mut i = 0;
     while i < words.len() {
-        let (s, e, kind, begins, p) = words[i];
-        let joiner = kind == 0
+        let Word { start: s, end: e, tag, prob: p } = words[i];
+        let joiner = tag.name == NameTag::Not
             && cur.is_some()
             && matches!(&text[s..e], "-" | "'" | "’")
             && cur.as_ref().is_some_and(|c| c.1 == s)
-            && words.get(i + 1).is_some_and(|n| n.2 != 0 && n.0 == e);
+            && words.get(i + 1).is_some_and(|n| n.tag.name != NameTag::Not && n.start == e);
         if joiner {
             if let Some(c) = cur.as_mut() {
                 c.1 = e;
@@ -100,24 +132,24 @@ fn merge_name_words(text: &str, words: &[(usize, usize, u8, bool, f32)]) -> Vec<
             i += 1;
             continue;
         }
-        if kind == 0 {
+        if tag.name == NameTag::Not {
             if let Some((cs, ce, _, ps)) = cur.take() {
                 out.push(span(cs, ce, &ps));
             }
         } else {
             let gap_ok = cur.as_ref().is_some_and(|c| text[c.1..s].chars().all(char::is_whitespace) && !text[c.1..s].contains('\n'));
-            let new_person = cur.as_ref().is_some_and(|c| c.2 == 2 && kind == 1 && begins);
+            let new_person = cur.as_ref().is_some_and(|c| c.2 == NameTag::Surname && tag.name == NameTag::Given && tag.begins);
             match cur.as_mut() {
                 Some(c) if gap_ok && !new_person => {
                     c.1 = e;
-                    c.2 = kind;
+                    c.2 = tag.name;
                     c.3.push(p);
                 }
                 _ => {
                     if let Some((cs, ce, _, ps)) = cur.take() {
                         out.push(span(cs, ce, &ps));
                     }
-                    cur = Some((s, e, kind, vec![p]));
+                    cur = Some((s, e, tag.name, vec![p]));
                 }
             }
         }
@@ -139,9 +171,9 @@ impl PersonTagger for NerModel {
         let lengths: Vec<usize> = encodings.iter().map(|e| e.len()).collect();
         let mut out = vec![Vec::new(); texts.len()];
         let n_labels = self.tags.len();
-        for batch in bert::sorted_batches(&lengths, self.batch_size) {
+        for batch in bert::sorted_batches(&lengths, self.rt.batch_size) {
             let encs: Vec<_> = batch.iter().map(|&i| &encodings[i]).collect();
-            let (ids, mask) = bert::batch_tensors(&encs);
+            let (ids, mask) = bert::batch_tensors(&encs, self.rt.device);
             let probs = tch::no_grad(|| {
                 self.model.forward_t(Some(&ids), Some(&mask), None, None, None, false).logits.softmax(-1, Kind::Float)
             });
@@ -161,9 +193,10 @@ impl PersonTagger for NerModel {
 mod tests {
     use super::*;
 
-    fn w(text: &str, word: &str, from: usize, kind: u8, begins: bool) -> (usize, usize, u8, bool, f32) {
+    fn w(text: &str, word: &str, from: usize, kind: u8, begins: bool) -> Word {
         let s = text[from..].find(word).unwrap() + from;
-        (s, s + word.len(), kind, begins, 0.9)
+        let name = [NameTag::Not, NameTag::Given, NameTag::Surname][kind as usize];
+        Word { start: s, end: s + word.len(), tag: Tag { name, begins }, prob: 0.9 }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `DIR/articles/<id>.txt` and `DIR/sentences.csv` (article_id,start,end,label,text).
 //! Loading checks every row against the annotation contract and names offending rows.
 
-use crate::bert::sha256_file;
+use crate::model::bert::sha256_file;
 use crate::error::{Error, Result};
 use crate::label::Label;
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,7 @@ pub struct LabelledUnit {
     pub line: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileDigest {
     pub path: PathBuf,
     pub sha256: String,

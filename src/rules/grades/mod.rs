@@ -5,8 +5,8 @@
 //! ("rated inadequate in 2013", "up from good") are dropped; each grade goes to the authority
 //! named nearest before it, else the article's subject.
 
-use crate::authority::{Bodies, Body, BodyKind};
-use crate::segment::{Unit, UnitKind};
+use crate::rules::authority::{Bodies, Body, BodyKind};
+use crate::text::segment::{Unit, UnitKind};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -93,10 +93,10 @@ static PARTIAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:one|two|three|four|some|several|other|remaining|\d) (?:[\w’']+ )?(?:areas|judgements|judgments)\b").unwrap()
 });
 
-/// One of [`crate::corpus::GRADES`], the labelling guide's four grades.
+/// One of [`crate::io::corpus::GRADES`], the labelling guide's four grades.
 fn normalise_grade(raw: &str) -> &'static str {
     let l = raw.to_lowercase();
-    let g = &crate::corpus::GRADES;
+    let g = &crate::io::corpus::GRADES;
     if l.starts_with("outstanding") {
         g[0]
     } else if l.starts_with("good") {
@@ -217,7 +217,7 @@ fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Vec<(usize, S
         }
     }
     // places the article never names a body for: "In neighbouring Stockport" -> Stockport Council
-    for (at, council) in crate::authority::place_mentions(unit, &[]) {
+    for (at, council) in crate::rules::authority::place_mentions(unit, &[]) {
         if !out.iter().any(|(o, _)| *o == at) && !names.places.iter().any(|p| p == unit[at..].split([' ', ',', '.', '’', '\'']).next().unwrap_or("")) {
             out.push((at, council.to_string()));
         }

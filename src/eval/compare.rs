@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::eval::{class_f1, macro_f1_of, Interval, Report, UnitResult, BOOTSTRAP_ROUNDS, BOOTSTRAP_SEED};
 use crate::label::Label;
 use crate::metrics::{bootstrap_groups, mcnemar_exact, percentile_interval};
-use crate::report::{esc, STYLE, SORT_SCRIPT};
+use crate::eval::render::{esc, STYLE, SORT_SCRIPT};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;

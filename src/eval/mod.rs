@@ -2,11 +2,14 @@
 //! and calibration), segmentation, officials and grades. Gold units are matched to predicted
 //! units by largest byte overlap, so scores stay meaningful when segmentation differs.
 
-use crate::corpus::{self, GoldGrade, GoldOfficial, LabelledSet};
+use crate::io::corpus::{self, GoldGrade, GoldOfficial, LabelledSet};
 use crate::error::{Error, Result};
 use crate::label::Label;
 use crate::metrics::{bootstrap_groups, calibration, percentile_interval, prf, ReliabilityBin};
-use crate::pipeline::ArticleOutput;
+use crate::pipeline::Doc;
+
+pub mod compare;
+pub mod render;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -44,7 +47,7 @@ pub struct Predictions {
 }
 
 impl Predictions {
-    pub fn from_outputs(results: &[ArticleOutput]) -> Predictions {
+    pub fn from_outputs(results: &[Doc]) -> Predictions {
         let mut p = Predictions::default();
         let mut grades = BTreeMap::new();
         for r in results {
@@ -52,7 +55,7 @@ impl Predictions {
                 r.article.id.clone(),
                 r.grades.iter().map(|g| PredGrade { authority: g.authority.clone(), judgement_area: g.judgement_area.clone(), grade: g.grade.clone() }).collect(),
             );
-            p.units.insert(r.article.id.clone(), r.units.iter().map(|u| PredUnit { start: u.start, end: u.end, label: u.label, confidence: u.confidence as f64 }).collect());
+            p.units.insert(r.article.id.clone(), r.classified().map(|u| PredUnit { start: u.start, end: u.end, label: u.label, confidence: u.confidence as f64 }).collect());
             p.officials.insert(
                 r.article.id.clone(),
                 r.officials.iter().map(|o| PredOfficial { name: o.name.clone(), role: o.role.clone(), organisation: o.organisation.clone(), is_official: o.is_official }).collect(),
@@ -403,14 +406,13 @@ pub fn segmentation_report(gold: &LabelledSet, preds: &Predictions) -> Segmentat
     }
 }
 
-const HONORIFICS: &[&str] = &["cllr", "councillor", "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof", "professor", "lord", "lady", "baroness", "rev"];
 const STOPWORDS: &[&str] = &["the", "of", "for", "and", "at", "a", "an", "in", "on", "to", "s"];
 
 pub fn name_tokens(name: &str) -> Vec<String> {
     name.to_lowercase()
         .replace(['’', '.'], "")
         .split(|c: char| c.is_whitespace() || c == '-')
-        .filter(|t| !t.is_empty() && !HONORIFICS.contains(t))
+        .filter(|t| !t.is_empty() && !crate::rules::lexicon::is_title(t))
         .map(String::from)
         .collect()
 }
@@ -581,7 +583,7 @@ pub fn macro_f1_of(units: &[&UnitResult]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::LabelledUnit;
+    use crate::io::corpus::LabelledUnit;
     use Label::*;
 
     fn gold_set(units: &[(&str, usize, usize, Label)]) -> LabelledSet {

@@ -2,23 +2,23 @@
 //! fine-tuning the top K encoder layers with a linear head. The layers below K are frozen, so
 //! their outputs are computed once and cached: each epoch only runs the trainable top.
 
-use crate::bert;
 use crate::error::{Error, Result};
-use crate::head::{Hidden, LinearHead};
+use crate::model::bert;
+use crate::model::classifier::load_layers;
+use crate::model::pool::mean_pool;
+use crate::model::runtime::Runtime;
+use crate::model::head::{Hidden, LinearHead};
 use crate::label::Label;
 use crate::metrics;
 use ndarray::{Array1, Array2};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rust_bert::bert::{BertEmbedding, BertEmbeddings, BertLayer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tch::nn::{self, OptimizerConfig, VarStore};
-use tch::{Device, Kind, Tensor};
+use tch::{Kind, Tensor};
 use tokenizers::Tokenizer;
-
-/// File in a model folder holding fine-tuned encoder layers (fp16), loaded over the base encoder.
-pub const LAYERS_FILE: &str = "encoder_layers.safetensors";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EpochStat {
@@ -27,7 +27,7 @@ pub struct EpochStat {
     pub dev_macro_f1: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FitSettings {
     pub epochs: usize,
     pub learning_rate: f64,
@@ -43,12 +43,11 @@ pub struct Trained {
     pub layers: Vec<(String, Tensor)>,
     pub history: Vec<EpochStat>,
     pub best_epoch: usize,
-    pub best_dev_macro_f1: f64,
 }
 
 /// Class weights as a tensor (inverse frequency, mean 1).
 fn class_weights(y: &[Label]) -> Tensor {
-    let w = crate::head::sample_weights(y, true);
+    let w = crate::model::head::sample_weights(y, true);
     let mut per = [1.0f32; 3];
     for (i, l) in y.iter().enumerate() {
         per[l.index()] = w[i];
@@ -61,7 +60,7 @@ fn targets(y: &[Label]) -> Tensor {
 }
 
 fn macro_f1(logits: &Tensor, y: &[Label]) -> Result<f64> {
-    let pred: Vec<i64> = Vec::<i64>::try_from(logits.argmax(-1, false)).map_err(|e| Error::Predict { article: String::new(), message: e.to_string() })?;
+    let pred: Vec<i64> = Vec::<i64>::try_from(logits.argmax(-1, false)).map_err(|e| Error::runtime("dev predictions", e))?;
     let pred: Vec<Label> = pred.iter().map(|&i| Label::from_index(i as usize)).collect();
     Ok(metrics::score(y, &pred).macro_f1)
 }
@@ -97,23 +96,24 @@ impl Best {
 fn to_array2(t: &Tensor) -> Result<Array2<f32>> {
     let shape = t.size();
     let v = bert::to_vec_f32(t)?;
-    Array2::from_shape_vec((shape[0] as usize, shape[1] as usize), v).map_err(|e| Error::Predict { article: String::new(), message: e.to_string() })
+    Array2::from_shape_vec((shape[0] as usize, shape[1] as usize), v).map_err(|e| Error::runtime("tensor to array", e))
 }
 fn to_array1(t: &Tensor) -> Result<Array1<f32>> {
     Ok(Array1::from(bert::to_vec_f32(t)?))
 }
 
 /// MLP head (dim -> hidden -> 3, ReLU, dropout 0.1) on fixed embeddings, AdamW, early stopping.
-pub fn fit_mlp(x_train: &Array2<f32>, y_train: &[Label], x_dev: &Array2<f32>, y_dev: &[Label], hidden: i64, s: &FitSettings, on_epoch: &mut dyn FnMut(&EpochStat)) -> Result<Trained> {
+#[allow(clippy::too_many_arguments)]
+pub fn fit_mlp(x_train: &Array2<f32>, y_train: &[Label], x_dev: &Array2<f32>, y_dev: &[Label], hidden: i64, s: &FitSettings, rt: &Runtime, on_epoch: &mut dyn FnMut(&EpochStat)) -> Result<Trained> {
     tch::manual_seed(s.seed as i64);
-    let vs = VarStore::new(Device::Cpu);
+    let vs = VarStore::new(rt.device);
     let dim = x_train.ncols() as i64;
     let l1 = nn::linear(vs.root() / "l1", dim, hidden, Default::default());
     let l2 = nn::linear(vs.root() / "l2", hidden, 3, Default::default());
     let mut opt = nn::AdamW { wd: s.weight_decay, ..Default::default() }.build(&vs, s.learning_rate).map_err(|e| Error::Config(e.to_string()))?;
-    let xt = Tensor::from_slice(x_train.as_slice().unwrap()).view([x_train.nrows() as i64, dim]);
-    let xd = Tensor::from_slice(x_dev.as_slice().unwrap()).view([x_dev.nrows() as i64, dim]);
-    let (yt, w) = (targets(y_train), class_weights(y_train));
+    let xt = Tensor::from_slice(x_train.as_slice().unwrap()).view([x_train.nrows() as i64, dim]).to(rt.device);
+    let xd = Tensor::from_slice(x_dev.as_slice().unwrap()).view([x_dev.nrows() as i64, dim]).to(rt.device);
+    let (yt, w) = (targets(y_train).to(rt.device), class_weights(y_train).to(rt.device));
     let vars = vs.trainable_variables();
     let mut best = Best { f1: -1.0, epoch: 0, saved: Vec::new() };
     let mut history = Vec::new();
@@ -144,7 +144,7 @@ pub fn fit_mlp(x_train: &Array2<f32>, y_train: &[Label], x_dev: &Array2<f32>, y_
         bias: to_array1(l2.bs.as_ref().unwrap())?,
         hidden: Some(Hidden { weight: to_array2(&l1.ws)?, bias: to_array1(l1.bs.as_ref().unwrap())? }),
     };
-    Ok(Trained { head, layers: Vec::new(), history, best_epoch: best.epoch, best_dev_macro_f1: best.f1 })
+    Ok(Trained { head, layers: Vec::new(), history, best_epoch: best.epoch })
 }
 
 /// The encoder split into embeddings and layers, with a linear head, in one var store whose
@@ -155,19 +155,13 @@ pub struct SplitEncoder {
     layers: Vec<BertLayer>,
     head: nn::Linear,
     tokenizer: Tokenizer,
+    rt: Runtime,
 }
 
 pub const HEAD_PREFIX: &str = "ofsted_head";
 
 fn ext_mask(mask: &Tensor) -> Tensor {
     ((mask.ones_like() - mask) * -10000.0).to_kind(Kind::Float).unsqueeze(1).unsqueeze(1)
-}
-
-fn pool(h: &Tensor, mask: &Tensor) -> Tensor {
-    let m = mask.to_kind(Kind::Float).unsqueeze(-1);
-    let mean = (h * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float) / m.sum_dim_intlist([1i64].as_slice(), false, Kind::Float).clamp_min(1e-9);
-    let norm = mean.norm_scalaropt_dim(2, [1i64].as_slice(), true).clamp_min(1e-12);
-    mean / norm
 }
 
 struct Batch {
@@ -178,10 +172,10 @@ struct Batch {
 }
 
 impl SplitEncoder {
-    pub fn load(encoder_dir: &Path) -> Result<SplitEncoder> {
+    pub fn load(encoder_dir: &Path, rt: &Runtime) -> Result<SplitEncoder> {
         let config = bert::load_config(encoder_dir)?;
         let tokenizer = bert::load_tokenizer(encoder_dir)?;
-        let mut vs = VarStore::new(Device::Cpu);
+        let mut vs = VarStore::new(rt.device);
         let root = vs.root();
         let embeddings = BertEmbeddings::new(&root / "embeddings", &config);
         let layers = (0..config.num_hidden_layers).map(|i| BertLayer::new(&root / "encoder" / "layer" / i, &config)).collect();
@@ -191,7 +185,7 @@ impl SplitEncoder {
         if let Some(m) = missing.iter().find(|m| !m.starts_with(HEAD_PREFIX)) {
             return Err(Error::model(&weights, format!("missing tensor {m}")));
         }
-        Ok(SplitEncoder { vs, embeddings, layers, head, tokenizer })
+        Ok(SplitEncoder { vs, embeddings, layers, head, tokenizer, rt: rt.clone() })
     }
 
     pub fn layer_count(&self) -> usize {
@@ -205,8 +199,8 @@ impl SplitEncoder {
         }
         let vars = self.vs.variables();
         tch::no_grad(|| -> Result<()> {
-            let w = Tensor::from_slice(head.weight.as_slice().unwrap()).view([3, head.dim() as i64]);
-            let b = Tensor::from_slice(head.bias.as_slice().unwrap());
+            let w = Tensor::from_slice(head.weight.as_slice().unwrap()).view([3, head.dim() as i64]).to(self.rt.device);
+            let b = Tensor::from_slice(head.bias.as_slice().unwrap()).to(self.rt.device);
             vars[&format!("{HEAD_PREFIX}.weight")].shallow_clone().copy_(&w);
             vars[&format!("{HEAD_PREFIX}.bias")].shallow_clone().copy_(&b);
             if let Some(f) = layers_file {
@@ -237,9 +231,9 @@ impl SplitEncoder {
         let mut out = Vec::new();
         for idx in bert::sorted_batches(&lengths, batch_size) {
             let encs: Vec<_> = idx.iter().map(|&i| &enc[i]).collect();
-            let (ids, mask) = bert::batch_tensors(&encs);
+            let (ids, mask) = bert::batch_tensors(&encs, self.rt.device);
             let lower = tch::no_grad(|| -> Result<Tensor> {
-                let mut h = self.embeddings.forward_t(Some(&ids), None, None, None, false).map_err(|e| Error::Predict { article: String::new(), message: e.to_string() })?;
+                let mut h = self.embeddings.forward_t(Some(&ids), None, None, None, false).map_err(|e| Error::runtime("encoder embeddings", e))?;
                 let em = ext_mask(&mask);
                 for l in &self.layers[..from] {
                     h = l.forward_t(&h, Some(&em), None, None, false).hidden_state;
@@ -251,20 +245,40 @@ impl SplitEncoder {
         Ok(out)
     }
 
-    fn logits(&self, b: &Batch, from: usize, train: bool) -> Tensor {
+    /// Sentence embeddings from the layers `from..` over a batch's cached lower output.
+    fn pooled(&self, b: &Batch, from: usize, train: bool) -> Tensor {
         let em = ext_mask(&b.mask);
         let mut h = b.lower.shallow_clone();
         for l in &self.layers[from..] {
             h = l.forward_t(&h, Some(&em), None, None, train).hidden_state;
         }
-        pool(&h, &b.mask).apply(&self.head)
+        mean_pool(&h, &b.mask)
+    }
+
+    fn logits(&self, b: &Batch, from: usize, train: bool) -> Tensor {
+        self.pooled(b, from, train).apply(&self.head)
+    }
+
+    /// Embeddings `[texts, dim]` as training computes them (all layers, no dropout), so tests
+    /// can check they are the ones inference gives.
+    pub fn embed(&self, texts: &[&str]) -> Result<Array2<f32>> {
+        let batches = self.batches(texts, self.rt.batch_size, self.layers.len())?;
+        let dim = self.head.ws.size()[1];
+        let mut out = Tensor::zeros([texts.len() as i64, dim], (Kind::Float, self.rt.device));
+        tch::no_grad(|| {
+            for b in &batches {
+                let idx = Tensor::from_slice(&b.idx.iter().map(|&i| i as i64).collect::<Vec<_>>()).to(self.rt.device);
+                let _ = out.index_copy_(0, &idx, &self.pooled(b, self.layers.len(), false));
+            }
+        });
+        to_array2(&out)
     }
 
     fn predict_logits(&self, batches: &[Batch], n: usize, from: usize) -> Tensor {
-        let mut out = Tensor::zeros([n as i64, 3], (Kind::Float, Device::Cpu));
+        let mut out = Tensor::zeros([n as i64, 3], (Kind::Float, self.rt.device));
         tch::no_grad(|| {
             for b in batches {
-                let idx = Tensor::from_slice(&b.idx.iter().map(|&i| i as i64).collect::<Vec<_>>());
+                let idx = Tensor::from_slice(&b.idx.iter().map(|&i| i as i64).collect::<Vec<_>>()).to(self.rt.device);
                 let _ = out.index_copy_(0, &idx, &self.logits(b, from, false));
             }
         });
@@ -283,7 +297,7 @@ impl SplitEncoder {
         let mut opt = nn::AdamW { wd: s.weight_decay, ..Default::default() }.build(&self.vs, s.learning_rate).map_err(|e| Error::Config(e.to_string()))?;
         let train_b = self.batches(train.0, s.batch_size, from)?;
         let dev_b = self.batches(dev.0, 64, from)?;
-        let (yt, w) = (targets(train.1), class_weights(train.1));
+        let (yt, w) = (targets(train.1).to(self.rt.device), class_weights(train.1).to(self.rt.device));
         let mut best = Best { f1: -1.0, epoch: 0, saved: Vec::new() };
         let mut history = Vec::new();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(s.seed);
@@ -293,7 +307,7 @@ impl SplitEncoder {
             let mut total = 0.0;
             for &bi in &order {
                 let b = &train_b[bi];
-                let idx = Tensor::from_slice(&b.idx.iter().map(|&i| i as i64).collect::<Vec<_>>());
+                let idx = Tensor::from_slice(&b.idx.iter().map(|&i| i as i64).collect::<Vec<_>>()).to(self.rt.device);
                 let loss = self.logits(b, from, true).cross_entropy_loss::<Tensor>(&yt.index_select(0, &idx), Some(w.shallow_clone()), tch::Reduction::Mean, -100, 0.0);
                 opt.backward_step(&loss);
                 total += loss.double_value(&[]) * b.idx.len() as f64;
@@ -314,29 +328,6 @@ impl SplitEncoder {
         let head_b = &trainable.iter().find(|(n, _)| n == &format!("{HEAD_PREFIX}.bias")).unwrap().1;
         let head = LinearHead { labels: Label::ALL.to_vec(), weight: to_array2(head_w)?, bias: to_array1(head_b)?, hidden: None };
         let layers = trainable.into_iter().filter(|(n, _)| !n.starts_with(HEAD_PREFIX)).map(|(n, t)| (n, t.detach().copy())).collect();
-        Ok(Trained { head, layers, history, best_epoch: best.epoch, best_dev_macro_f1: best.f1 })
+        Ok(Trained { head, layers, history, best_epoch: best.epoch })
     }
-}
-
-/// Copy tensors from a layers file into matching variables (kept in fp32 whatever the file holds).
-pub fn load_layers(vars: &std::collections::HashMap<String, Tensor>, file: &Path) -> Result<usize> {
-    let tensors = Tensor::read_safetensors(file).map_err(|e| Error::model(file, e))?;
-    tch::no_grad(|| {
-        for (name, t) in &tensors {
-            let v = vars.get(name).ok_or_else(|| Error::model(file, format!("tensor {name} does not belong to the encoder")))?;
-            if v.size() != t.size() {
-                return Err(Error::model(file, format!("tensor {name} has shape {:?}, expected {:?}", t.size(), v.size())));
-            }
-            v.shallow_clone().copy_(&t.to_kind(Kind::Float));
-        }
-        Ok(tensors.len())
-    })
-}
-
-/// Write fine-tuned layers in half precision (the committed artefact stays small).
-pub fn save_layers(layers: &[(String, Tensor)], file: &Path) -> Result<()> {
-    let half: Vec<(String, Tensor)> = layers.iter().map(|(n, t)| (n.clone(), t.to_kind(Kind::Half))).collect();
-    let tmp = file.with_extension("safetensors.part");
-    Tensor::write_safetensors(&half, &tmp).map_err(|e| Error::Output { path: file.to_path_buf(), source: std::io::Error::other(e.to_string()) })?;
-    std::fs::rename(&tmp, file).map_err(|e| Error::Output { path: file.to_path_buf(), source: e })
 }

@@ -63,7 +63,7 @@ fn normalise(raw: &str) -> Option<String> {
 
 /// English children's services authorities by place, longest place first.
 static GAZETTEER: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
-    let mut g: Vec<(&str, &str)> = include_str!("data/councils.txt").lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).filter_map(|l| l.split_once('|')).collect();
+    let mut g: Vec<(&str, &str)> = include_str!("councils.txt").lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).filter_map(|l| l.split_once('|')).collect();
     g.sort_by_key(|(place, _)| std::cmp::Reverse(place.len()));
     g
 });

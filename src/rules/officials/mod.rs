@@ -7,8 +7,9 @@
 //! ("who chairs the board"), a copula ("Name is the council's ...") and bylines or photo credits.
 //! Organisations are normalised against the bodies the article names (`authority`).
 
-use crate::authority::{Bodies, BodyKind};
-use crate::ner::PersonSpan;
+use crate::rules::authority::{Bodies, BodyKind};
+use crate::model::ner::PersonSpan;
+use crate::rules::lexicon::TITLES;
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -43,7 +44,6 @@ impl Mention {
     }
 }
 
-const TITLES: &[&str] = &["Cllr", "Councillor", "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir", "Dame", "Prof", "Professor", "Lord", "Lady", "Baroness", "Rev"];
 /// Lower-case name particles ("Pieter van der Merwe").
 const PARTICLES: &[&str] = &["van", "der", "de", "den", "von", "bin", "al", "el", "la", "le", "du", "da", "di", "ter", "ap"];
 /// Words that end a person span the NER model ran on into a place or thing ("Wigan Town Hall").

@@ -1,7 +1,8 @@
 //! Validated configuration: what the CLI flags become after one checking step.
 
 use crate::error::{Error, Result};
-use crate::input::Fields;
+use crate::io::input::Fields;
+use crate::model::runtime::Runtime;
 use std::path::{Path, PathBuf};
 
 /// Where the models live: `--models-dir`, else `./models`, else `models/` beside the checkout
@@ -27,16 +28,12 @@ pub struct ModelPaths {
     pub model: PathBuf,
     pub encoder: PathBuf,
     pub ner: PathBuf,
-    pub batch_size: usize,
 }
 
 impl ModelPaths {
     /// `model` defaults to `MODELS_DIR/default`.
-    pub fn new(models_dir: &Path, model: Option<PathBuf>, batch_size: usize) -> Result<ModelPaths> {
-        if batch_size == 0 {
-            return Err(Error::Config("--batch-size must be at least 1".into()));
-        }
-        Ok(ModelPaths { model: model.unwrap_or_else(|| models_dir.join("default")), encoder: models_dir.join("encoder"), ner: models_dir.join("ner"), batch_size })
+    pub fn new(models_dir: &Path, model: Option<PathBuf>) -> ModelPaths {
+        ModelPaths { model: model.unwrap_or_else(|| models_dir.join("default")), encoder: models_dir.join("encoder"), ner: models_dir.join("ner") }
     }
 }
 
@@ -45,6 +42,7 @@ pub struct EvalConfig {
     pub gold: PathBuf,
     pub predictions: Option<PathBuf>,
     pub models: ModelPaths,
+    pub runtime: Runtime,
     pub out: PathBuf,
     pub quiet: bool,
 }
@@ -54,10 +52,9 @@ pub struct ClassifyConfig {
     pub inputs: Vec<PathBuf>,
     pub out: PathBuf,
     pub models: ModelPaths,
-    pub threads: Option<usize>,
+    pub runtime: Runtime,
     pub fields: Fields,
     pub quiet: bool,
-    pub parallel: bool,
 }
 
 impl ClassifyConfig {
@@ -67,9 +64,6 @@ impl ClassifyConfig {
         }
         if self.out.is_file() {
             return Err(Error::Config(format!("--out {} is a file; give a folder", self.out.display())));
-        }
-        if self.threads == Some(0) {
-            return Err(Error::Config("--threads must be at least 1".into()));
         }
         if self.fields.id.is_empty() || self.fields.text.is_empty() {
             return Err(Error::Config("--id-field and --text-field cannot be empty".into()));

@@ -1,0 +1,6 @@
+//! The jobs the command line runs, each from one validated config: `classify`, `eval`
+//! (and `eval --compare`); `train` lives in [`crate::train`].
+
+pub mod classify;
+pub mod config;
+pub mod evaluate;

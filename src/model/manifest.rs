@@ -1,0 +1,129 @@
+//! `manifest.json` of a model folder: what `train` did and what a loader must check. Written and
+//! read as one type, so a field cannot be written under one name and looked for under another.
+
+use crate::error::{Error, Result};
+use crate::io::corpus::FileDigest;
+use crate::label::Label;
+use crate::model::head::FitOptions;
+use crate::train::{FitSettings, Method};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// Fields a loader needs are required; the record of training is kept as written (`default`
+/// lets a manifest from an older or hand-made model still load).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    #[serde(default)]
+    pub command: Vec<String>,
+    #[serde(default)]
+    pub crate_version: String,
+    #[serde(default)]
+    pub dev: Option<Dev>,
+    #[serde(default)]
+    pub encoder: Option<EncoderRef>,
+    #[serde(default)]
+    pub eval_sets_checked_for_overlap: Vec<PathBuf>,
+    /// `Some(None)`: the manifest says the model has no fine-tuned layers; `None`: it does not say.
+    #[serde(default, deserialize_with = "present")]
+    pub fine_tuned_layers: Option<Option<LayersRef>>,
+    #[serde(default)]
+    pub hyperparameters: Option<Hyperparameters>,
+    #[serde(default)]
+    pub init: Option<PathBuf>,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    #[serde(default)]
+    pub method: Option<Method>,
+    /// The [`crate::train::TrainReport`] as written (its dev scores may be NaN, written null).
+    #[serde(default)]
+    pub report: Option<serde_json::Value>,
+    #[serde(default)]
+    pub training_data: Vec<TrainingSet>,
+}
+
+/// A field that is present, even as `null`, is `Some`.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> std::result::Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Dev {
+    pub articles: Vec<String>,
+    pub best_epoch: usize,
+    /// `None` (null) when there was no dev split.
+    pub macro_f1: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EncoderRef {
+    pub name: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LayersRef {
+    pub file: String,
+    pub layers: usize,
+    pub precision: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Hyperparameters {
+    pub dev_fraction: f64,
+    pub fit: FitSettings,
+    pub layers: usize,
+    pub logistic: FitOptions,
+    pub method: Method,
+    pub seed: u64,
+    pub split: String,
+    pub threads: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrainingSet {
+    pub articles: usize,
+    pub dir: PathBuf,
+    pub files: Vec<FileDigest>,
+    pub label_counts: LabelCounts,
+}
+
+/// Units per label, in the order every output uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct LabelCounts {
+    pub improvement: usize,
+    pub other: usize,
+    pub strength: usize,
+}
+
+impl LabelCounts {
+    pub fn of(labels: impl IntoIterator<Item = Label>) -> LabelCounts {
+        let mut c = LabelCounts::default();
+        for l in labels {
+            match l {
+                Label::Strength => c.strength += 1,
+                Label::Improvement => c.improvement += 1,
+                Label::Other => c.other += 1,
+            }
+        }
+        c
+    }
+}
+
+impl Manifest {
+    /// A model folder may have no manifest (a bare head.json): `Ok(None)`. Any other problem is an error.
+    pub fn read(dir: &Path) -> Result<Option<Manifest>> {
+        let path = dir.join(MANIFEST_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(m) => serde_json::from_str(&m).map(Some).map_err(|e| Error::model(&path, format!("bad manifest: {e}"))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::model(&path, e)),
+        }
+    }
+
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        crate::io::output::write_json(&dir.join(MANIFEST_FILE), self)
+    }
+}

@@ -1,0 +1,12 @@
+//! The transformer models and what runs them: one [`runtime::Runtime`] (device, precision,
+//! threads, batch size), shared BERT plumbing, the sentence encoder with its trained head, and
+//! the person tagger.
+
+pub mod bert;
+pub mod classifier;
+pub mod encoder;
+pub mod head;
+pub mod manifest;
+pub mod ner;
+pub mod pool;
+pub mod runtime;

@@ -1,0 +1,68 @@
+//! The one document type every stage reads and writes.
+
+use crate::error::Error;
+use crate::io::input::Article;
+use crate::label::Label;
+use crate::model::classifier::Prediction;
+use crate::rules::grades::Grade;
+use crate::rules::officials::{Mention, Official};
+use crate::text::{Unit, UnitKind};
+use serde::Serialize;
+
+/// One article as it goes through the pipeline; each stage fills its own part.
+#[derive(Debug)]
+pub struct Doc {
+    pub article: Article,
+    /// Segment stage.
+    pub units: Vec<Unit>,
+    /// Classify stage: one prediction per unit.
+    pub predictions: Vec<Prediction>,
+    /// Person stage: name mentions, in article offsets.
+    pub people: Vec<Mention>,
+    /// Officials stage.
+    pub officials: Vec<Official>,
+    /// Grades stage.
+    pub grades: Vec<Grade>,
+    /// Set when the article failed; its other parts are then empty.
+    pub error: Option<Error>,
+}
+
+/// A unit with its label, as the outputs show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassifiedUnit {
+    pub index: usize,
+    pub start: usize,
+    pub end: usize,
+    pub kind: UnitKind,
+    pub label: Label,
+    pub confidence: f32,
+    pub probs: [f32; 3],
+}
+
+impl Doc {
+    pub fn new(article: Article) -> Doc {
+        Doc { article, units: Vec::new(), predictions: Vec::new(), people: Vec::new(), officials: Vec::new(), grades: Vec::new(), error: None }
+    }
+
+    pub fn failed(article: Article, e: Error) -> Doc {
+        let article_id = article.id.clone();
+        Doc { error: Some(Error::Article { article: article_id, source: Box::new(e) }), ..Doc::new(article) }
+    }
+
+    pub fn unit_text(&self, u: &Unit) -> &str {
+        &self.article.text[u.start..u.end]
+    }
+
+    /// Units with their labels (empty until the classify stage has run).
+    pub fn classified(&self) -> impl Iterator<Item = ClassifiedUnit> + '_ {
+        self.units.iter().zip(&self.predictions).enumerate().map(|(i, (u, p))| ClassifiedUnit {
+            index: i,
+            start: u.start,
+            end: u.end,
+            kind: u.kind,
+            label: p.label,
+            confidence: p.confidence(),
+            probs: p.probs,
+        })
+    }
+}

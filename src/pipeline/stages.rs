@@ -1,0 +1,105 @@
+//! The stages of the standard pipeline, in order. A new extractor is one module under
+//! [`crate::rules`] (or [`crate::model`]) and one entry in [`standard`].
+
+use super::{each_doc, Context, Doc, Pipeline, Stage};
+use crate::error::{Error, Result};
+use crate::model::classifier::SentenceClassifier;
+use crate::model::ner::PersonTagger;
+use crate::rules::{grades, officials};
+use crate::text::Segmenter;
+
+/// Text into units.
+pub struct Segment<S>(pub S);
+
+impl<S: Segmenter> Stage for Segment<S> {
+    fn name(&self) -> &'static str {
+        "segment"
+    }
+    fn process(&self, docs: &mut [Doc], cx: &Context<'_>) -> Result<()> {
+        each_doc(docs, cx, |d| d.units = self.0.segment(&d.article.text));
+        Ok(())
+    }
+}
+
+/// The texts of every unit in a chunk, in order: model stages batch across articles.
+fn unit_texts(docs: &[Doc]) -> Vec<&str> {
+    docs.iter().flat_map(|d| d.units.iter().map(|u| d.unit_text(u))).collect()
+}
+
+/// Hand a model's per-unit results back to the documents they came from.
+fn scatter<T>(docs: &mut [Doc], results: Vec<T>, stage: &str, mut put: impl FnMut(&mut Doc, Vec<T>)) -> Result<()> {
+    let expected: usize = docs.iter().map(|d| d.units.len()).sum();
+    if results.len() != expected {
+        return Err(Error::Internal(format!("stage {stage} returned {} results for {expected} units", results.len())));
+    }
+    let mut rest = results.into_iter();
+    for d in docs {
+        let mine: Vec<T> = rest.by_ref().take(d.units.len()).collect();
+        put(d, mine);
+    }
+    Ok(())
+}
+
+/// Each unit labelled strength, improvement or other.
+pub struct Classify<C>(pub C);
+
+impl<C: SentenceClassifier> Stage for Classify<C> {
+    fn name(&self) -> &'static str {
+        "classify"
+    }
+    fn process(&self, docs: &mut [Doc], cx: &Context<'_>) -> Result<()> {
+        let preds = self.0.predict(&unit_texts(docs), &mut |n| cx.progress.sentences_done(n))?;
+        scatter(docs, preds, self.name(), |d, p| d.predictions = p)
+    }
+}
+
+/// Person mentions from the NER model, moved to article offsets.
+pub struct FindPeople<P>(pub P);
+
+impl<P: PersonTagger> Stage for FindPeople<P> {
+    fn name(&self) -> &'static str {
+        "people"
+    }
+    fn process(&self, docs: &mut [Doc], _: &Context<'_>) -> Result<()> {
+        let spans = self.0.tag(&unit_texts(docs), &mut |_| {})?;
+        scatter(docs, spans, self.name(), |d, per_unit| {
+            d.people = d.units.iter().zip(per_unit).flat_map(|(u, spans)| spans.into_iter().map(move |s| officials::Mention::from_span(&s, u.start, u.end))).collect();
+        })
+    }
+}
+
+/// Named officials with role and organisation.
+pub struct Officials;
+
+impl Stage for Officials {
+    fn name(&self) -> &'static str {
+        "officials"
+    }
+    fn process(&self, docs: &mut [Doc], cx: &Context<'_>) -> Result<()> {
+        each_doc(docs, cx, |d| d.officials = officials::resolve(&d.article.text, &d.people));
+        Ok(())
+    }
+}
+
+/// Ofsted grades the article reports.
+pub struct Grades;
+
+impl Stage for Grades {
+    fn name(&self) -> &'static str {
+        "grades"
+    }
+    fn process(&self, docs: &mut [Doc], cx: &Context<'_>) -> Result<()> {
+        each_doc(docs, cx, |d| d.grades = grades::extract(&d.article.text, &d.units));
+        Ok(())
+    }
+}
+
+/// The standard pipeline over the given models.
+pub fn standard<S, C, P>(segmenter: S, classifier: C, tagger: P) -> Pipeline
+where
+    S: Segmenter + 'static,
+    C: SentenceClassifier + 'static,
+    P: PersonTagger + 'static,
+{
+    Pipeline::new(vec![Box::new(Segment(segmenter)), Box::new(Classify(classifier)), Box::new(FindPeople(tagger)), Box::new(Officials), Box::new(Grades)])
+}

@@ -1,0 +1,9 @@
+//! Word lists more than one stage (or the scorer) relies on, kept in one place so they cannot drift.
+
+/// Titles written before a name ("Cllr Ann Hale"); never part of the name itself.
+pub const TITLES: &[&str] = &["Cllr", "Councillor", "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir", "Dame", "Prof", "Professor", "Lord", "Lady", "Baroness", "Rev"];
+
+/// Is `word` (any case, no full stop) one of [`TITLES`]?
+pub fn is_title(word: &str) -> bool {
+    TITLES.iter().any(|t| t.eq_ignore_ascii_case(word))
+}
