@@ -5,11 +5,16 @@
 //! ("rated inadequate in 2013", "up from good") are dropped; each grade goes to the authority
 //! named nearest before it, else the article's subject.
 
-use crate::rules::authority::{Bodies, Body, BodyKind};
+mod attribution;
+mod words;
+
+use crate::rules::authority::Bodies;
 use crate::text::segment::{Unit, UnitKind};
+use attribution::*;
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
+use words::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Grade {
@@ -22,242 +27,6 @@ pub struct Grade {
     /// overall effectiveness, or "the same judgement" as an earlier sentence (0.8); an area
     /// filled from "four of the five areas were good" (0.6).
     pub confidence: f32,
-}
-
-const OVERALL: &str = "overall effectiveness";
-
-/// Judgement areas as articles word them, most specific first.
-static AREAS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    [
-        (r"overall effectiveness|\boverall\b", OVERALL),
-        (r"help(?:ing)? and protect(?:ion|ing)|children (?:who need|in need of) (?:help and )?protection|child protection (?:work|services?)\b|help for children who need|\bhelp and protection", "help and protection"),
-        (r"care leavers|leaving care", "care leavers"),
-        (r"children in care|children looked after|looked[- ]after children", "children in care"),
-        (r"impact of (?:the )?(?:its |their )?leaders|leadership(?:, management and governance| and management| and governance)?|impact on (?:social work )?practice|leaders (?:were|are|have been) (?:graded|rated|judged)", "leadership"),
-        (r"\badoption(?: performance| services?)?", "adoption"),
-        (r"(?:local )?safeguarding children(?:'s|’s)? board|\blscb\b|\bsafeguarding board", "local safeguarding children board"),
-    ]
-    .into_iter()
-    .map(|(p, a)| (Regex::new(&format!("(?i){p}")).unwrap(), a))
-    .collect()
-});
-
-static GRADE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(outstanding|good|inadequate|requir(?:es|ed|ing|e)\s+improvement(?:\s+to\s+be\s+good)?|\bRI\b)").unwrap()
-});
-
-/// Words just before a grade word that make it a judgement ("rated good", "remains outstanding").
-const GRADE_LEAD: &[&str] = &[
-    "rated", "judged", "graded", "be", "as", "remains", "remained", "remain", "is", "are", "was", "were", "now", "still", "been", "received", "given", "achieved", "a", "an", "its", "their", "all", "both", "also", "overall", "to", "retained", "kept", "keeps", "awarded", "into", "from", "out", "of", "found", "deemed", "considered", "assessed", "the", "–", "-", ":", "—", "again", "currently", "already", "consistently",
-];
-/// Words just after a grade word that keep it a judgement ("good overall", "an outstanding rating").
-const GRADE_TAIL: &[&str] = &[
-    "overall", "for", "in", "at", "by", "and", "across", "rating", "ratings", "grade", "grades", "judgement", "judgements", "judgment", "verdict", "with", "after", "following", "since", "from", "again", "or", "but", "to", "when", "while", "as", "it", "on", "last", "this", "two", "three", "four", "five", "too", "today",
-];
-
-/// Markers that a clause reports an earlier inspection.
-static HISTORY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:last|previous(?:ly)?|prior|earlier|once (?:rated|judged|regarded|described|deemed)|ago|former(?:ly)?|most recent|no longer|had (?:been|rated|judged)|before|since being|in (?:19|20)\d\d|(?:19|20)\d\d (?:inspection|report|visit)|was last|when it was|when they were|out of|up from|down from|improv\w+ from|mov\w+ (?:up )?from|rise from|climb\w* from)\b").unwrap()
-});
-/// Markers of history that only count before the grade: "since it was judged inadequate" (but
-/// "rated good, the first time since 2010" is current).
-static HISTORY_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:(?:has|have) since|since|(?:months|years|weeks) after|after (?:it|they) (?:was|were))\b").unwrap());
-
-/// History only before the grade; "has since moved up to good" is the adverb, and current.
-fn history_before(stretch: &str) -> bool {
-    HISTORY_BEFORE.find_iter(stretch).any(|m| !m.as_str().to_lowercase().ends_with(" since"))
-}
-
-/// A sentence that opens in the past sets every grade in it in the past, up to a clause that
-/// comes back to now: "In 2015 every area was inadequate apart from adoption, which was judged
-/// to require improvement".
-static PAST_FRAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:(?:back )?in (?:19|20)\d\d\b|(?:at|in|during) (?:its|the|their) (?:last|previous|earlier|former) inspection|(?:two|three|four|five|six|several|\d+) years ago\b)").unwrap()
-});
-static BACK_TO_NOW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:now|this time|latest|today|currently)\b").unwrap());
-/// Verbs that make a following grade word a judgement, a few words on ("judged the council good").
-const RATING_VERBS: &[&str] = &["rated", "judged", "graded", "found", "deemed", "assessed", "considered", "kept", "retained", "held", "rates", "judges", "rate", "judge"];
-
-/// "four of the five areas were good".
-static COUNTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(two|three|four|five|six|2|3|4|5|6) of (?:the |its |their )?(?:five|four|six|5|4|6)?\s*(?:[\w’']+ )?(?:judgement|judgment|key|inspection)?\s*(?:areas|judgements|judgments|categories|areas inspected)").unwrap()
-});
-
-/// A grade by reference to the one before: "received the same judgement", "was rated the same".
-static SAME_GRADE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:the same (?:judgement|judgment|grade|rating|verdict)|(?:rated|judged|graded) the same)\b").unwrap()
-});
-
-/// Some areas without naming them: "two areas were judged outstanding", "the remaining judgements".
-static PARTIAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:one|two|three|four|some|several|other|remaining|\d) (?:[\w’']+ )?(?:areas|judgements|judgments)\b").unwrap()
-});
-
-/// One of [`crate::io::corpus::GRADES`], the labelling guide's four grades.
-fn normalise_grade(raw: &str) -> &'static str {
-    let l = raw.to_lowercase();
-    let g = &crate::io::corpus::GRADES;
-    if l.starts_with("outstanding") {
-        g[0]
-    } else if l.starts_with("good") {
-        g[1]
-    } else if l.starts_with("inadequate") {
-        g[3]
-    } else {
-        g[2]
-    }
-}
-
-#[derive(Debug, Clone)]
-struct Hit {
-    start: usize,
-    end: usize,
-    area: &'static str,
-}
-
-/// Judgement areas in a clause, non-overlapping, most specific first.
-fn areas_in(clause: &str) -> Vec<Hit> {
-    let mut hits: Vec<Hit> = Vec::new();
-    for (re, area) in AREAS.iter() {
-        for m in re.find_iter(clause) {
-            if hits.iter().any(|h| m.start() < h.end && h.start < m.end()) {
-                continue;
-            }
-            hits.push(Hit { start: m.start(), end: m.end(), area });
-        }
-    }
-    hits.sort_by_key(|h| h.start);
-    hits
-}
-
-fn words_before(s: &str, n: usize) -> Vec<String> {
-    s.split_whitespace().rev().take(n).map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && !"–-:—".contains(c)).to_lowercase()).collect()
-}
-
-/// Grade words in a clause that are judgements, not ordinary adjectives ("good progress").
-fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, &'static str)> {
-    let mut out = Vec::new();
-    for m in GRADE_WORD.find_iter(clause) {
-        let text = m.as_str();
-        let before = &clause[..m.start()];
-        let after = &clause[m.end()..];
-        let quoted = before.ends_with(['\'', '‘', '"', '“']) || after.starts_with(['\'', '’', '"', '”']);
-        let lead = words_before(before, 1).first().cloned().unwrap_or_default();
-        let next = after.split_whitespace().next().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).unwrap_or_default();
-        let ends_clause = after.trim_start().is_empty() || after.trim_start().starts_with(['.', ',', ';', ')', '’', '\'', '"', '”', '!', '?']);
-        let requires = text.to_lowercase().starts_with("requir");
-        if text == "RI" && !quoted && !GRADE_LEAD.contains(&lead.as_str()) {
-            continue;
-        }
-        let near = words_before(before, 2);
-        if near.iter().any(|w| matches!(w.as_str(), "not" | "never" | "no" | "nor")) {
-            continue; // "were not good", "no longer inadequate" is history anyway
-        }
-        let rated = words_before(before, 7).iter().any(|w| RATING_VERBS.contains(&w.as_str()));
-        // "all four judgement areas good", "care leavers good": an area or area count right before
-        let areas_before = areas_in(before);
-        let area_lead = matches!(lead.as_str(), "areas" | "area" | "judgements") || areas_before.last().is_some_and(|a| before[a.end..].trim().is_empty());
-        let led = GRADE_LEAD.contains(&lead.as_str()) || quoted || bullet_line || rated || area_lead;
-        // after a bare "is"/"was" with nothing graded in sight, only a clause end or a grade noun
-        // makes it a verdict: not "the news was good for the children"
-        let weak = matches!(lead.as_str(), "is" | "are" | "was" | "were" | "be" | "been") && !rated && !quoted && !bullet_line && areas_before.is_empty();
-        let tailed = if weak { ends_clause || matches!(next.as_str(), "overall" | "rating" | "grade" | "judgement" | "verdict" | "again") } else { ends_clause || GRADE_TAIL.contains(&next.as_str()) || quoted };
-        // "requires improvement" is a grade in a judgement context or in full ("... to be good"),
-        // not "areas requiring improvement" or "requires improvement in planning"
-        let full = text.to_lowercase().ends_with("to be good");
-        let described = matches!(lead.as_str(), "areas" | "area" | "aspects" | "which" | "that" | "things" | "practice" | "work");
-        let requires_grade = requires && (full || led && !described && next != "in");
-        if requires_grade || !requires && led && tailed {
-            out.push((m.start(), m.end(), normalise_grade(text)));
-        }
-    }
-    out
-}
-
-/// How an article names its authorities: (words to look for, the body they name), built once per
-/// article, and every body's place.
-struct Names {
-    keys: Vec<(String, String)>,
-    places: Vec<String>,
-}
-
-impl Names {
-    /// By name, place, or "the council" / "the trust".
-    fn of(bodies: &Bodies) -> Names {
-        let mut keys: Vec<(String, String)> = Vec::new();
-        for b in bodies.list.iter().filter(|b| b.kind != BodyKind::Other) {
-            for key in [b.name.clone(), place_of(b)].into_iter().filter(|k| !k.is_empty()) {
-                keys.push((key.replace('\'', "’"), b.name.clone()));
-                keys.push((key, b.name.clone()));
-            }
-        }
-        for (word, kind) in [("the council", BodyKind::Council), ("the authority", BodyKind::Council), ("the trust", BodyKind::Trust)] {
-            let name = match kind {
-                BodyKind::Trust => bodies.trust().map(|b| b.name.clone()),
-                _ => bodies.council_name(),
-            };
-            if let Some(name) = name {
-                keys.push((word.to_string(), name.clone()));
-                keys.push((capitalise(word), name));
-            }
-        }
-        Names { keys, places: bodies.list.iter().map(place_of).collect() }
-    }
-}
-
-/// Where a body is named in a unit, so a grade can take the authority named nearest before it.
-fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    for (key, name) in &names.keys {
-        for (at, _) in unit.match_indices(key.as_str()) {
-            let end = at + key.len();
-            if !unit[end..].starts_with(char::is_alphanumeric) && !unit[..at].ends_with(char::is_alphanumeric) {
-                out.push((at, name.clone()));
-            }
-        }
-    }
-    // places the article never names a body for: "In neighbouring Stockport" -> Stockport Council
-    for (at, council) in crate::rules::authority::place_mentions(unit, &[]) {
-        if !out.iter().any(|(o, _)| *o == at) && !names.places.iter().any(|p| p == unit[at..].split([' ', ',', '.', '’', '\'']).next().unwrap_or("")) {
-            out.push((at, council.to_string()));
-        }
-    }
-    // "delivered by the trust on behalf of Sunderland City Council": the council is not the one graded
-    out.retain(|(at, _)| !unit[..*at].trim_end().ends_with("on behalf of"));
-    out.sort();
-    // "services in Kingston, delivered by Achieving for Children, were judged good": the body
-    // that runs them for an authority named first is not the one graded
-    let runner = |at: usize| ["delivered by", "run by", "provided by", "managed by", "operated by"].iter().any(|w| unit[..at].trim_end().ends_with(w));
-    let named_first = out.first().filter(|(at, name)| unit[*at..].starts_with(name.as_str())).map(|(at, _)| *at);
-    out.retain(|(at, _)| named_first.is_none() || Some(*at) == named_first || !runner(*at));
-    // a place naming two bodies ("Doncaster"): the subject, else the council
-    let mut kept: Vec<(usize, String)> = Vec::new();
-    for (at, name) in out {
-        match kept.last_mut() {
-            Some((k_at, k_name)) if *k_at == at => {
-                if name == subject {
-                    *k_name = name;
-                }
-            }
-            _ => kept.push((at, name)),
-        }
-    }
-    kept
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
-
-/// "Sandwell Children's Trust" -> "Sandwell"; "Kent County Council" -> "Kent".
-fn place_of(b: &Body) -> String {
-    let generic = ["Council", "County", "City", "Borough", "Metropolitan", "District", "Children's", "Children’s", "Trust", "Children", "First", "Services", "and", "Families", "Royal", "of"];
-    let words: Vec<&str> = b.name.split_whitespace().collect();
-    let start = if b.name.starts_with("Royal Borough of ") || b.name.starts_with("City of ") { words.iter().position(|w| *w == "of").map_or(0, |i| i + 1) } else { 0 };
-    let place: Vec<&str> = words[start..].iter().take_while(|w| !generic.contains(w) || **w == "and" || **w == "of").copied().collect();
-    let place: Vec<&str> = place.into_iter().rev().skip_while(|w| *w == "and" || *w == "of").collect::<Vec<_>>().into_iter().rev().collect();
-    if place.is_empty() { String::new() } else { place.join(" ") }
 }
 
 /// A clause of a unit, and whether it follows a dash or colon ("Care leavers: good").
@@ -464,19 +233,6 @@ pub fn extract(text: &str, units: &[Unit]) -> Vec<Grade> {
     let mut keep = keep.iter();
     rows.retain(|_| *keep.next().unwrap_or(&true));
     rows
-}
-
-/// The body a unit makes the topic of what follows: a short subheading that names one body
-/// ("Nottingham"), or a sentence opening "In Nottingham, ..." in a roundup.
-fn sets_topic(unit: &str, kind: UnitKind, mentions: &[(usize, String)]) -> Option<String> {
-    let (first_at, first) = mentions.first()?;
-    if mentions.iter().any(|(_, n)| n != first) {
-        return None;
-    }
-    let heading = kind == UnitKind::Line && unit.split_whitespace().count() <= 5;
-    let lead = unit[..*first_at].trim().to_lowercase();
-    let opening = matches!(lead.as_str(), "in" | "at" | "for" | "in neighbouring" | "over in" | "meanwhile, in") && unit[*first_at..].contains(',');
-    (heading || opening).then(|| first.clone())
 }
 
 /// One row per (authority, area): the first, most direct statement wins.

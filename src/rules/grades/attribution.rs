@@ -1,0 +1,106 @@
+//! Which authority a grade belongs to: where the article names its bodies in a unit (by name,
+//! place, "the council"), and which units set the topic for the ones after.
+
+use crate::rules::authority::{Bodies, Body, BodyKind};
+use crate::text::UnitKind;
+
+/// How an article names its authorities: (words to look for, the body they name), built once per
+/// article, and every body's place.
+pub(super) struct Names {
+    keys: Vec<(String, String)>,
+    places: Vec<String>,
+}
+
+impl Names {
+    /// By name, place, or "the council" / "the trust".
+    pub(super) fn of(bodies: &Bodies) -> Names {
+        let mut keys: Vec<(String, String)> = Vec::new();
+        for b in bodies.list.iter().filter(|b| b.kind != BodyKind::Other) {
+            for key in [b.name.clone(), place_of(b)].into_iter().filter(|k| !k.is_empty()) {
+                keys.push((key.replace('\'', "’"), b.name.clone()));
+                keys.push((key, b.name.clone()));
+            }
+        }
+        for (word, kind) in [("the council", BodyKind::Council), ("the authority", BodyKind::Council), ("the trust", BodyKind::Trust)] {
+            let name = match kind {
+                BodyKind::Trust => bodies.trust().map(|b| b.name.clone()),
+                _ => bodies.council_name(),
+            };
+            if let Some(name) = name {
+                keys.push((word.to_string(), name.clone()));
+                keys.push((capitalise(word), name));
+            }
+        }
+        Names { keys, places: bodies.list.iter().map(place_of).collect() }
+    }
+}
+
+/// Where a body is named in a unit, so a grade can take the authority named nearest before it.
+pub(super) fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (key, name) in &names.keys {
+        for (at, _) in unit.match_indices(key.as_str()) {
+            let end = at + key.len();
+            if !unit[end..].starts_with(char::is_alphanumeric) && !unit[..at].ends_with(char::is_alphanumeric) {
+                out.push((at, name.clone()));
+            }
+        }
+    }
+    // places the article never names a body for: "In neighbouring Stockport" -> Stockport Council
+    for (at, council) in crate::rules::authority::place_mentions(unit, &[]) {
+        if !out.iter().any(|(o, _)| *o == at) && !names.places.iter().any(|p| p == unit[at..].split([' ', ',', '.', '’', '\'']).next().unwrap_or("")) {
+            out.push((at, council.to_string()));
+        }
+    }
+    // "delivered by the trust on behalf of Sunderland City Council": the council is not the one graded
+    out.retain(|(at, _)| !unit[..*at].trim_end().ends_with("on behalf of"));
+    out.sort();
+    // "services in Kingston, delivered by Achieving for Children, were judged good": the body
+    // that runs them for an authority named first is not the one graded
+    let runner = |at: usize| ["delivered by", "run by", "provided by", "managed by", "operated by"].iter().any(|w| unit[..at].trim_end().ends_with(w));
+    let named_first = out.first().filter(|(at, name)| unit[*at..].starts_with(name.as_str())).map(|(at, _)| *at);
+    out.retain(|(at, _)| named_first.is_none() || Some(*at) == named_first || !runner(*at));
+    // a place naming two bodies ("Doncaster"): the subject, else the council
+    let mut kept: Vec<(usize, String)> = Vec::new();
+    for (at, name) in out {
+        match kept.last_mut() {
+            Some((k_at, k_name)) if *k_at == at => {
+                if name == subject {
+                    *k_name = name;
+                }
+            }
+            _ => kept.push((at, name)),
+        }
+    }
+    kept
+}
+
+pub(super) fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// "Sandwell Children's Trust" -> "Sandwell"; "Kent County Council" -> "Kent".
+pub(super) fn place_of(b: &Body) -> String {
+    let generic = ["Council", "County", "City", "Borough", "Metropolitan", "District", "Children's", "Children’s", "Trust", "Children", "First", "Services", "and", "Families", "Royal", "of"];
+    let words: Vec<&str> = b.name.split_whitespace().collect();
+    let start = if b.name.starts_with("Royal Borough of ") || b.name.starts_with("City of ") { words.iter().position(|w| *w == "of").map_or(0, |i| i + 1) } else { 0 };
+    let place: Vec<&str> = words[start..].iter().take_while(|w| !generic.contains(w) || **w == "and" || **w == "of").copied().collect();
+    let place: Vec<&str> = place.into_iter().rev().skip_while(|w| *w == "and" || *w == "of").collect::<Vec<_>>().into_iter().rev().collect();
+    if place.is_empty() { String::new() } else { place.join(" ") }
+}
+
+
+/// The body a unit makes the topic of what follows: a short subheading that names one body
+/// ("Nottingham"), or a sentence opening "In Nottingham, ..." in a roundup.
+pub(super) fn sets_topic(unit: &str, kind: UnitKind, mentions: &[(usize, String)]) -> Option<String> {
+    let (first_at, first) = mentions.first()?;
+    if mentions.iter().any(|(_, n)| n != first) {
+        return None;
+    }
+    let heading = kind == UnitKind::Line && unit.split_whitespace().count() <= 5;
+    let lead = unit[..*first_at].trim().to_lowercase();
+    let opening = matches!(lead.as_str(), "in" | "at" | "for" | "in neighbouring" | "over in" | "meanwhile, in") && unit[*first_at..].contains(',');
+    (heading || opening).then(|| first.clone())
+}
+
