@@ -7,6 +7,7 @@ use crate::io::output::{self, GradeRow, OfficialRow, SentenceRow};
 use crate::label::Label;
 use crate::model::classifier::{SentenceModel, HEAD_FILE, LAYERS_FILE};
 use crate::model::encoder::Encoder;
+use crate::model::manifest::LabelCounts;
 use crate::model::ner::NerModel;
 use crate::model::runtime::Runtime;
 use crate::pipeline::{stages, Doc, Pipeline};
@@ -156,14 +157,8 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     Ok(summary)
 }
 
-fn label_counts<'a>(results: impl Iterator<Item = &'a Doc>) -> serde_json::Value {
-    let mut c = [0usize; 3];
-    for r in results {
-        for p in &r.predictions {
-            c[p.label.index()] += 1;
-        }
-    }
-    json!({ "strength": c[0], "improvement": c[1], "other": c[2] })
+fn label_counts<'a>(results: impl Iterator<Item = &'a Doc>) -> LabelCounts {
+    LabelCounts::of(results.flat_map(|r| r.predictions.iter().map(|p| p.label)))
 }
 
 fn write_outputs(cfg: &ClassifyConfig, results: &[Doc]) -> Result<()> {

@@ -13,14 +13,6 @@ pub enum Precision {
     Float32,
 }
 
-impl Precision {
-    pub fn kind(self) -> Kind {
-        match self {
-            Precision::Float32 => Kind::Float,
-        }
-    }
-}
-
 /// Precision of fine-tuned layers on disk: half the size of fp32, upcast to [`Precision`] on load.
 pub const STORED_LAYERS: Kind = Kind::Half;
 pub const STORED_LAYERS_NAME: &str = "float16";
@@ -74,9 +66,5 @@ impl Runtime {
     /// Threads libtorch uses now (what run.json and manifests record).
     pub fn torch_threads(&self) -> usize {
         self.threads.unwrap_or_else(|| tch::get_num_threads() as usize)
-    }
-
-    pub fn kind(&self) -> Kind {
-        self.precision.kind()
     }
 }
