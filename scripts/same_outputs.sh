@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Check that a change kept the pipeline's outputs byte for byte: run BIN (default the release
-# build) on corpus/, the seeds and eval/, and compare with the outputs of REF_BIN (an earlier
+# build) on corpus/, the seeds and eval/ (in memory, and scoring the seeds' classify folder), and compare with the outputs of REF_BIN (an earlier
 # build kept aside, e.g. `cp target/release/ofsted /tmp/ofsted-before`). Timings are left out.
 #   scripts/same_outputs.sh /tmp/ofsted-before [BIN]
 set -euo pipefail
@@ -11,11 +11,11 @@ seeds=$root/../shared/seeds
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 run() { # BIN DIR
-  (cd "$root" && "$1" classify corpus --out "$2/corpus" -q && "$1" classify "$seeds" --out "$2/seeds" -q && "$1" eval --out "$2/eval" -q) 2>/dev/null
+  (cd "$root" && "$1" classify corpus --out "$2/corpus" -q && "$1" classify "$seeds" --out "$2/seeds" -q && "$1" eval --out "$2/eval" -q && "$1" eval --predictions "$2/seeds" --out "$2/scored" -q) 2>/dev/null
 }
 run "$ref" "$work/ref" && run "$bin" "$work/new"
 status=0
-for f in corpus/sentences.csv corpus/officials.csv corpus/grades.csv corpus/articles.jsonl seeds/sentences.csv seeds/officials.csv seeds/grades.csv seeds/articles.jsonl eval/report.json eval/report.md; do
+for f in corpus/sentences.csv corpus/officials.csv corpus/grades.csv corpus/articles.jsonl seeds/sentences.csv seeds/officials.csv seeds/grades.csv seeds/articles.jsonl eval/report.json eval/report.md scored/report.json; do
   if cmp -s "$work/ref/$f" "$work/new/$f"; then echo "same     $f"; else echo "DIFFERS  $f"; status=1; fi
 done
 exit $status

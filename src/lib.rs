@@ -8,6 +8,7 @@
 pub mod app;
 pub mod error;
 pub mod eval;
+pub mod grade;
 pub mod io;
 pub mod label;
 pub mod metrics;

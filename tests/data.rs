@@ -23,7 +23,7 @@ fn corpus_rows_slice_their_articles_and_meet_the_size_targets() {
     assert!(officials.len() >= 150, "{} official mentions", officials.len());
     assert!(officials.iter().any(|o| !o.is_official), "non-officials are labelled too");
     let grades = c.grades().expect("grades.csv valid");
-    for g in ofsted::io::corpus::GRADES {
+    for g in ofsted::grade::Grade::ALL {
         assert!(grades.iter().any(|r| r.grade == g), "no {g} grade in the corpus");
     }
     let with_units: std::collections::BTreeSet<&str> = c.units.iter().map(|u| u.article_id.as_str()).collect();
@@ -55,8 +55,8 @@ fn officials_and_grades_rules_never_panic_on_bundled_articles_cut_anywhere() {
             for &cut in &cuts {
                 let t = &text[..cut];
                 let units = seg.segment(t);
-                for g in ofsted::rules::grades::extract(t, &units) {
-                    assert!(ofsted::io::corpus::GRADES.contains(&g.grade.as_str()) && g.sentence_index < units.len());
+                for g in ofsted::rules::grades::extract(t, &units, &ofsted::rules::authority::Bodies::find_with(t, &[])) {
+                    assert!(ofsted::grade::Grade::ALL.contains(&g.grade) && g.sentence_index < units.len());
                 }
                 // every capitalised word pair in a unit stands in for an NER span
                 let mut mentions = Vec::new();
@@ -68,7 +68,7 @@ fn officials_and_grades_rules_never_panic_on_bundled_articles_cut_anywhere() {
                         mentions.push(Mention { start, end, sentence: (u.start, u.end), confidence: 0.5 });
                     }
                 }
-                for o in resolve(t, &mentions) {
+                for o in resolve(t, &mentions, &ofsted::rules::officials::bodies_of(t, &mentions)) {
                     assert!(!o.name.is_empty() && o.start < o.end && o.end <= t.len());
                 }
             }

@@ -115,6 +115,19 @@ fn eval_runs_the_default_model_on_the_bundled_gold_set() {
     assert!(grades["f1"].as_f64().unwrap() >= 0.90, "grades on the seeds, the issue's target (README, Grades): {grades}");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("@import"), "self-contained: nothing loaded from the network");
+
+    // the files classify writes, read back by eval, score exactly as the run in memory: one row
+    // type per file (confidences once differed in the ninth digit, read as f64 from f32 text)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let folder = d.path().join("classified");
+    let r = ofsted(&["classify", "-q", "eval/articles", "--out"]).arg(&folder).arg("--models-dir").arg(models()).cwd(root).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let scored = d.path().join("scored");
+    let r = ofsted(&["eval", "-q", "--predictions"]).arg(&folder).arg("--out").arg(&scored).cwd(root).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut s = report(&scored);
+    s["system"] = j["system"].clone();
+    assert_eq!(s, j, "scoring the classify folder differs from scoring in memory");
 }
 
 fn chromium() -> PathBuf {

@@ -3,8 +3,7 @@
 use crate::app::config::{ClassifyConfig, ModelPaths};
 use crate::error::{Error, Result};
 use crate::io::input;
-use crate::io::output::{self, GradeRow, OfficialRow, SentenceRow};
-use crate::label::Label;
+use crate::io::output;
 use crate::model::classifier::{SentenceModel, HEAD_FILE, LAYERS_FILE};
 use crate::model::encoder::Encoder;
 use crate::model::manifest::LabelCounts;
@@ -108,7 +107,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         }
     }
 
-    write_outputs(cfg, &results)?;
+    write_outputs(cfg, &pipeline, &results)?;
     let sentences: usize = results.iter().map(|r| r.units.len()).sum();
     let summary = Summary {
         articles: results.len(),
@@ -161,64 +160,49 @@ fn label_counts<'a>(results: impl Iterator<Item = &'a Doc>) -> LabelCounts {
     LabelCounts::of(results.flat_map(|r| r.predictions.iter().map(|p| p.label)))
 }
 
-fn write_outputs(cfg: &ClassifyConfig, results: &[Doc]) -> Result<()> {
-    let sentences = results.iter().flat_map(|r| {
-        r.classified().map(move |u| SentenceRow {
-            article_id: &r.article.id,
-            sentence_index: u.index,
-            start: u.start,
-            end: u.end,
-            label: u.label.as_str(),
-            confidence: u.confidence,
-            p_strength: u.probs[Label::Strength.index()],
-            p_improvement: u.probs[Label::Improvement.index()],
-            p_other: u.probs[Label::Other.index()],
-            text: &r.article.text[u.start..u.end],
-        })
-    });
-    output::write_csv(&cfg.out.join(output::SENTENCES_CSV), output::SENTENCE_COLUMNS, sentences)?;
-    let officials = results.iter().flat_map(|r| {
-        r.officials.iter().map(move |o| OfficialRow {
-            article_id: &r.article.id,
-            name: &o.name,
-            role: &o.role,
-            organisation: &o.organisation,
-            is_official: o.is_official,
-            start: o.start,
-            end: o.end,
-            confidence: o.confidence,
-            title: &o.title,
-            ward: &o.ward,
-            party: &o.party,
-        })
-    });
-    output::write_csv(&cfg.out.join(output::OFFICIALS_CSV), output::OFFICIAL_COLUMNS, officials)?;
-    let grades = results.iter().flat_map(|r| {
-        r.grades.iter().map(move |g| GradeRow {
-            article_id: &r.article.id,
-            authority: &g.authority,
-            judgement_area: &g.judgement_area,
-            grade: &g.grade,
-            sentence_index: g.sentence_index,
-            confidence: g.confidence,
-        })
-    });
-    output::write_csv(&cfg.out.join(output::GRADES_CSV), output::GRADE_COLUMNS, grades)?;
-    let articles = results.iter().map(|r| {
-        json!({
-            "id": r.article.id,
-            "source": r.article.source,
-            "line": r.article.line,
-            "counts": label_counts(std::iter::once(r)),
-            "sentences": r.classified().map(|u| json!({
-                "index": u.index, "start": u.start, "end": u.end, "kind": u.kind, "label": u.label,
-                "confidence": u.confidence, "p_strength": u.probs[0], "p_improvement": u.probs[1], "p_other": u.probs[2],
-                "text": &r.article.text[u.start..u.end],
-            })).collect::<Vec<_>>(),
-            "officials": r.officials,
-            "grades": r.grades,
-            "errors": r.error.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
-        })
-    });
-    output::write_jsonl(&cfg.out.join(output::ARTICLES_JSONL), articles)
+/// One line of articles.jsonl. Written through a JSON value, so keys come out sorted, as they
+/// always have.
+#[derive(Serialize)]
+struct ArticleRecord<'a> {
+    id: &'a str,
+    source: &'a std::path::Path,
+    line: Option<u64>,
+    counts: LabelCounts,
+    sentences: Vec<SentenceRecord<'a>>,
+    officials: &'a [crate::rules::officials::Official],
+    grades: &'a [crate::rules::grades::GradeFinding],
+    errors: Vec<String>,
+}
+
+/// A unit with its text; flattened, so its keys sit beside the unit's.
+#[derive(Serialize)]
+struct SentenceRecord<'a> {
+    #[serde(flatten)]
+    unit: crate::pipeline::ClassifiedUnit,
+    text: &'a str,
+}
+
+impl<'a> ArticleRecord<'a> {
+    fn of(d: &'a Doc) -> Self {
+        ArticleRecord {
+            id: &d.article.id,
+            source: &d.article.source,
+            line: d.article.line,
+            counts: label_counts(std::iter::once(d)),
+            sentences: d.classified().map(|u| SentenceRecord { text: &d.article.text[u.start..u.end], unit: u }).collect(),
+            officials: &d.officials,
+            grades: &d.grades,
+            errors: d.error.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+}
+
+/// Each stage's tables, then articles.jsonl with everything per article.
+fn write_outputs(cfg: &ClassifyConfig, pipeline: &Pipeline, results: &[Doc]) -> Result<()> {
+    for table in pipeline.tables() {
+        table.write(&cfg.out, results)?;
+    }
+    let records = results.iter().map(|d| serde_json::to_value(ArticleRecord::of(d)).map_err(|e| Error::Internal(format!("articles.jsonl record: {e}"))));
+    let records: Vec<serde_json::Value> = records.collect::<Result<_>>()?;
+    output::write_jsonl(&cfg.out.join(output::ARTICLES_JSONL), records)
 }

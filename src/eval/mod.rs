@@ -6,7 +6,9 @@ use crate::io::corpus::{self, GoldGrade, GoldOfficial, LabelledSet};
 use crate::error::{Error, Result};
 use crate::label::Label;
 use crate::metrics::{bootstrap_groups, calibration, percentile_interval, prf, ReliabilityBin};
-use crate::pipeline::Doc;
+use crate::grade::{Grade, JudgementArea};
+use crate::io::output::{self, GradeRow, OfficialRow, Row, SentenceRow};
+use crate::pipeline::{Doc, FromDoc};
 
 pub mod compare;
 pub mod grades;
@@ -38,8 +40,8 @@ pub struct PredOfficial {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PredGrade {
     pub authority: String,
-    pub judgement_area: String,
-    pub grade: String,
+    pub judgement_area: JudgementArea,
+    pub grade: Grade,
 }
 
 /// What a system produced, per article id.
@@ -52,74 +54,29 @@ pub struct Predictions {
 }
 
 impl Predictions {
+    /// A pipeline run in memory: the same rows `classify` writes.
     pub fn from_outputs(results: &[Doc]) -> Predictions {
-        let mut p = Predictions::default();
-        let mut grades = BTreeMap::new();
-        for r in results {
-            grades.insert(
-                r.article.id.clone(),
-                r.grades.iter().map(|g| PredGrade { authority: g.authority.clone(), judgement_area: g.judgement_area.clone(), grade: g.grade.clone() }).collect(),
-            );
-            p.units.insert(r.article.id.clone(), r.classified().map(|u| PredUnit { start: u.start, end: u.end, label: u.label, confidence: u.confidence as f64 }).collect());
-            p.officials.insert(
-                r.article.id.clone(),
-                r.officials.iter().map(|o| PredOfficial { name: o.name.clone(), role: o.role.clone(), organisation: o.organisation.clone(), is_official: o.is_official }).collect(),
-            );
+        fn by_article<R: FromDoc>(results: &[Doc]) -> BTreeMap<String, Vec<R>> {
+            results.iter().map(|d| (d.article.id.clone(), R::of(d))).collect()
         }
-        p.grades = Some(grades);
-        p
+        Predictions::from_rows(by_article(results), by_article(results), Some(by_article(results)))
     }
 
     /// Read a `classify` output folder (sentences.csv, officials.csv, and grades.csv if present).
     pub fn from_dir(dir: &Path) -> Result<Predictions> {
-        #[derive(Deserialize)]
-        struct S {
-            article_id: String,
-            start: usize,
-            end: usize,
-            label: String,
-            confidence: f64,
+        let grades = dir.join(GradeRow::FILE).is_file().then(|| output::read_rows::<GradeRow>(dir)).transpose()?;
+        Ok(Predictions::from_rows(output::read_rows(dir)?, output::read_rows(dir)?, grades))
+    }
+
+    fn from_rows(sentences: BTreeMap<String, Vec<SentenceRow>>, officials: BTreeMap<String, Vec<OfficialRow>>, grades: Option<BTreeMap<String, Vec<GradeRow>>>) -> Predictions {
+        fn each<R, T>(m: BTreeMap<String, Vec<R>>, f: impl Fn(R) -> T) -> BTreeMap<String, Vec<T>> {
+            m.into_iter().map(|(id, rows)| (id, rows.into_iter().map(&f).collect())).collect()
         }
-        #[derive(Deserialize)]
-        struct O {
-            article_id: String,
-            name: String,
-            role: String,
-            organisation: String,
-            is_official: bool,
+        Predictions {
+            units: each(sentences, |s| PredUnit { start: s.start, end: s.end, label: s.label, confidence: s.confidence as f64 }),
+            officials: each(officials, |o| PredOfficial { name: o.name, role: o.role, organisation: o.organisation, is_official: o.is_official }),
+            grades: grades.map(|g| each(g, |g| PredGrade { authority: g.authority, judgement_area: g.judgement_area, grade: g.grade })),
         }
-        #[derive(Deserialize)]
-        struct G {
-            article_id: String,
-            authority: String,
-            judgement_area: String,
-            grade: String,
-        }
-        /// The rows of a predictions file; the first bad row fails the whole folder.
-        fn rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
-            let (rows, errors) = corpus::read_rows::<T>(path);
-            match errors.into_iter().next() {
-                Some(e) => Err(e),
-                None => Ok(rows.into_iter().map(|(_, r)| r).collect()),
-            }
-        }
-        let mut p = Predictions::default();
-        for s in rows::<S>(&dir.join("sentences.csv"))? {
-            let label: Label = s.label.parse().map_err(|e: String| Error::input(dir.join("sentences.csv"), None, e))?;
-            p.units.entry(s.article_id).or_default().push(PredUnit { start: s.start, end: s.end, label, confidence: s.confidence });
-        }
-        for o in rows::<O>(&dir.join("officials.csv"))? {
-            p.officials.entry(o.article_id).or_default().push(PredOfficial { name: o.name, role: o.role, organisation: o.organisation, is_official: o.is_official });
-        }
-        let grades = dir.join("grades.csv");
-        if grades.is_file() {
-            let mut m: BTreeMap<String, Vec<PredGrade>> = BTreeMap::new();
-            for g in rows::<G>(&grades)? {
-                m.entry(g.article_id).or_default().push(PredGrade { authority: g.authority, judgement_area: g.judgement_area, grade: g.grade });
-            }
-            p.grades = Some(m);
-        }
-        Ok(p)
     }
 }
 
@@ -543,15 +500,15 @@ mod tests {
 
     #[test]
     fn grades_are_absent_without_predictions_and_match_on_normalised_tuples() {
-        let gold = vec![GoldGrade { article_id: "a".into(), authority: "Barnsley Council".into(), judgement_area: "overall effectiveness".into(), grade: "good".into() }];
+        let gold = vec![GoldGrade { article_id: "a".into(), authority: "Barnsley Council".into(), judgement_area: "overall effectiveness".parse().unwrap(), grade: "good".parse().unwrap() }];
         let articles: BTreeSet<String> = ["a".to_string()].into();
         assert!(grades_report(&gold, &Predictions::default(), &articles).is_none());
         let mut p = Predictions::default();
         p.grades = Some(BTreeMap::from([(
             "a".to_string(),
             vec![
-                PredGrade { authority: "the Barnsley Council".into(), judgement_area: "Overall effectiveness".into(), grade: "good".into() },
-                PredGrade { authority: "Barnsley Council".into(), judgement_area: "care leavers".into(), grade: "good".into() },
+                PredGrade { authority: "the Barnsley Council".into(), judgement_area: "Overall effectiveness".parse().unwrap(), grade: "good".parse().unwrap() },
+                PredGrade { authority: "Barnsley Council".into(), judgement_area: "care leavers".parse().unwrap(), grade: "good".parse().unwrap() },
             ],
         )]));
         let r = grades_report(&gold, &p, &articles).unwrap();

@@ -213,7 +213,7 @@ pub fn html(r: &Report) -> String {
                 h.push_str("<table><thead><tr><th></th><th>article</th><th>authority</th><th>judgement area</th><th>grade</th></tr></thead><tbody>");
                 for (kind, list) in [("missed", &gr.missed), ("spurious", &gr.spurious)] {
                     for (a, x) in list {
-                        let _ = write!(h, "<tr><td>{kind}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(a), esc(&x.authority), esc(&x.judgement_area), esc(&x.grade));
+                        let _ = write!(h, "<tr><td>{kind}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(a), esc(&x.authority), esc(x.judgement_area.as_str()), esc(x.grade.as_str()));
                     }
                 }
                 h.push_str("</tbody></table>");

@@ -5,6 +5,7 @@
 use crate::model::bert::sha256_file;
 use crate::error::{Error, Result};
 use crate::label::Label;
+use crate::grade::{Grade, JudgementArea};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -124,11 +125,9 @@ pub struct GoldOfficial {
 pub struct GoldGrade {
     pub article_id: String,
     pub authority: String,
-    pub judgement_area: String,
-    pub grade: String,
+    pub judgement_area: JudgementArea,
+    pub grade: Grade,
 }
-
-pub const GRADES: [&str; 4] = ["outstanding", "good", "requires improvement to be good", "inadequate"];
 
 /// Every row of a CSV file deserialised by its header, with its 1-based line; rows that do not
 /// parse become errors naming file and line, and reading goes on.
@@ -153,7 +152,7 @@ pub fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> (Vec<(Option<u64>
 }
 
 /// Read `officials.csv` or `grades.csv` of a labelled folder, checking every row refers to a known
-/// article (and, for grades, uses one of the four grades). Problems name file and line.
+/// article (grades and areas are checked by their types). Problems name file and line.
 pub fn load_rows<T: for<'de> Deserialize<'de>>(path: &Path, articles: &BTreeMap<String, String>, article_of: impl Fn(&T) -> &str, check: impl Fn(&T) -> Option<String>) -> std::result::Result<Vec<T>, Vec<Error>> {
     let (parsed, mut errors) = read_rows::<T>(path);
     let mut rows = Vec::new();
@@ -174,9 +173,7 @@ impl LabelledSet {
         load_rows(&self.dir.join("officials.csv"), &self.articles, |o: &GoldOfficial| &o.article_id, |o| o.name.trim().is_empty().then(|| "empty name".to_string()))
     }
     pub fn grades(&self) -> std::result::Result<Vec<GoldGrade>, Vec<Error>> {
-        load_rows(&self.dir.join("grades.csv"), &self.articles, |g: &GoldGrade| &g.article_id, |g| {
-            (!GRADES.contains(&g.grade.as_str())).then(|| format!("grade {:?} is not one of {}", g.grade, GRADES.join(", ")))
-        })
+        load_rows(&self.dir.join("grades.csv"), &self.articles, |g: &GoldGrade| &g.article_id, |_| None)
     }
 }
 

@@ -4,7 +4,8 @@ use crate::error::Error;
 use crate::io::input::Article;
 use crate::label::Label;
 use crate::model::classifier::Prediction;
-use crate::rules::grades::Grade;
+use crate::rules::authority::Bodies;
+use crate::rules::grades::GradeFinding;
 use crate::rules::officials::{Mention, Official};
 use crate::text::{Unit, UnitKind};
 use serde::Serialize;
@@ -19,10 +20,12 @@ pub struct Doc {
     pub predictions: Vec<Prediction>,
     /// Person stage: name mentions, in article offsets.
     pub people: Vec<Mention>,
+    /// Bodies stage: the authorities the article names.
+    pub bodies: Bodies,
     /// Officials stage.
     pub officials: Vec<Official>,
     /// Grades stage.
-    pub grades: Vec<Grade>,
+    pub grades: Vec<GradeFinding>,
     /// Set when the article failed; its other parts are then empty.
     pub error: Option<Error>,
 }
@@ -36,12 +39,14 @@ pub struct ClassifiedUnit {
     pub kind: UnitKind,
     pub label: Label,
     pub confidence: f32,
-    pub probs: [f32; 3],
+    pub p_strength: f32,
+    pub p_improvement: f32,
+    pub p_other: f32,
 }
 
 impl Doc {
     pub fn new(article: Article) -> Doc {
-        Doc { article, units: Vec::new(), predictions: Vec::new(), people: Vec::new(), officials: Vec::new(), grades: Vec::new(), error: None }
+        Doc { article, units: Vec::new(), predictions: Vec::new(), people: Vec::new(), bodies: Bodies::default(), officials: Vec::new(), grades: Vec::new(), error: None }
     }
 
     pub fn failed(article: Article, e: Error) -> Doc {
@@ -62,7 +67,9 @@ impl Doc {
             kind: u.kind,
             label: p.label,
             confidence: p.confidence(),
-            probs: p.probs,
+            p_strength: p.probs[Label::Strength.index()],
+            p_improvement: p.probs[Label::Improvement.index()],
+            p_other: p.probs[Label::Other.index()],
         })
     }
 }

@@ -9,8 +9,11 @@ pub use doc::{ClassifiedUnit, Doc};
 
 use crate::error::{Error, Result};
 use crate::io::input::Article;
+use crate::io::output::{self, Row};
 use crate::progress::Progress;
 use rayon::prelude::*;
+use std::marker::PhantomData;
+use std::path::Path;
 
 /// What every stage is told besides the documents.
 pub struct Context<'a> {
@@ -23,6 +26,40 @@ pub struct Context<'a> {
 pub trait Stage {
     fn name(&self) -> &'static str;
     fn process(&self, docs: &mut [Doc], cx: &Context<'_>) -> Result<()>;
+    /// The output files this stage adds to a `classify` run; most stages add none.
+    fn tables(&self) -> Vec<Box<dyn Table>> {
+        Vec::new()
+    }
+}
+
+/// The rows of one output file, as a document holds them: written by `classify` and scored by
+/// `eval` from the same function, so an in-memory run and a folder read back agree.
+pub trait FromDoc: Row {
+    fn of(doc: &Doc) -> Vec<Self>;
+}
+
+/// An output file of a run.
+pub trait Table {
+    fn file(&self) -> &'static str;
+    fn write(&self, dir: &Path, docs: &[Doc]) -> Result<()>;
+}
+
+/// The table of a row type.
+pub struct Rows<R>(PhantomData<fn() -> R>);
+
+impl<R: FromDoc + 'static> Rows<R> {
+    pub fn table() -> Box<dyn Table> {
+        Box::new(Rows::<R>(PhantomData))
+    }
+}
+
+impl<R: FromDoc> Table for Rows<R> {
+    fn file(&self) -> &'static str {
+        R::FILE
+    }
+    fn write(&self, dir: &Path, docs: &[Doc]) -> Result<()> {
+        output::write_rows(dir, docs.iter().flat_map(R::of))
+    }
 }
 
 /// Run `f` over each document, on rayon when the context allows: the one switch for rule stages.
@@ -44,6 +81,11 @@ pub struct Pipeline {
 impl Pipeline {
     pub fn new(stages: Vec<Box<dyn Stage>>) -> Self {
         Pipeline { stages, chunk: 64, parallel: true }
+    }
+
+    /// Every stage's output files, in stage order.
+    pub fn tables(&self) -> Vec<Box<dyn Table>> {
+        self.stages.iter().flat_map(|s| s.tables()).collect()
     }
 
     /// Every article comes back as a document, with `error` set where it failed.

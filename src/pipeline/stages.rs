@@ -1,8 +1,9 @@
 //! The stages of the standard pipeline, in order. A new extractor is one module under
 //! [`crate::rules`] (or [`crate::model`]) and one entry in [`standard`].
 
-use super::{each_doc, Context, Doc, Pipeline, Stage};
+use super::{each_doc, Context, Doc, FromDoc, Pipeline, Rows, Stage, Table};
 use crate::error::{Error, Result};
+use crate::io::output::{GradeRow, OfficialRow, SentenceRow};
 use crate::model::classifier::SentenceClassifier;
 use crate::model::ner::PersonTagger;
 use crate::rules::{grades, officials};
@@ -51,6 +52,28 @@ impl<C: SentenceClassifier> Stage for Classify<C> {
         let preds = self.0.predict(&unit_texts(docs), &mut |n| cx.progress.sentences_done(n))?;
         scatter(docs, preds, self.name(), |d, p| d.predictions = p)
     }
+    fn tables(&self) -> Vec<Box<dyn Table>> {
+        vec![Rows::<SentenceRow>::table()]
+    }
+}
+
+impl FromDoc for SentenceRow {
+    fn of(d: &Doc) -> Vec<SentenceRow> {
+        d.classified()
+            .map(|u| SentenceRow {
+                article_id: d.article.id.clone(),
+                sentence_index: u.index,
+                start: u.start,
+                end: u.end,
+                label: u.label,
+                confidence: u.confidence,
+                p_strength: u.p_strength,
+                p_improvement: u.p_improvement,
+                p_other: u.p_other,
+                text: d.article.text[u.start..u.end].to_string(),
+            })
+            .collect()
+    }
 }
 
 /// Person mentions from the NER model, moved to article offsets.
@@ -68,6 +91,20 @@ impl<P: PersonTagger> Stage for FindPeople<P> {
     }
 }
 
+/// The councils and trusts the article names, and what "the council" means in it: read once, so
+/// officials and grades resolve an authority the same way.
+pub struct FindBodies;
+
+impl Stage for FindBodies {
+    fn name(&self) -> &'static str {
+        "bodies"
+    }
+    fn process(&self, docs: &mut [Doc], cx: &Context<'_>) -> Result<()> {
+        each_doc(docs, cx, |d| d.bodies = officials::bodies_of(&d.article.text, &d.people));
+        Ok(())
+    }
+}
+
 /// Named officials with role and organisation.
 pub struct Officials;
 
@@ -76,8 +113,32 @@ impl Stage for Officials {
         "officials"
     }
     fn process(&self, docs: &mut [Doc], cx: &Context<'_>) -> Result<()> {
-        each_doc(docs, cx, |d| d.officials = officials::resolve(&d.article.text, &d.people));
+        each_doc(docs, cx, |d| d.officials = officials::resolve(&d.article.text, &d.people, &d.bodies));
         Ok(())
+    }
+    fn tables(&self) -> Vec<Box<dyn Table>> {
+        vec![Rows::<OfficialRow>::table()]
+    }
+}
+
+impl FromDoc for OfficialRow {
+    fn of(d: &Doc) -> Vec<OfficialRow> {
+        d.officials
+            .iter()
+            .map(|o| OfficialRow {
+                article_id: d.article.id.clone(),
+                name: o.name.clone(),
+                role: o.role.clone(),
+                organisation: o.organisation.clone(),
+                is_official: o.is_official,
+                start: o.start,
+                end: o.end,
+                confidence: o.confidence,
+                title: o.title.clone(),
+                ward: o.ward.clone(),
+                party: o.party.clone(),
+            })
+            .collect()
     }
 }
 
@@ -89,8 +150,20 @@ impl Stage for Grades {
         "grades"
     }
     fn process(&self, docs: &mut [Doc], cx: &Context<'_>) -> Result<()> {
-        each_doc(docs, cx, |d| d.grades = grades::extract(&d.article.text, &d.units));
+        each_doc(docs, cx, |d| d.grades = grades::extract(&d.article.text, &d.units, &d.bodies));
         Ok(())
+    }
+    fn tables(&self) -> Vec<Box<dyn Table>> {
+        vec![Rows::<GradeRow>::table()]
+    }
+}
+
+impl FromDoc for GradeRow {
+    fn of(d: &Doc) -> Vec<GradeRow> {
+        d.grades
+            .iter()
+            .map(|g| GradeRow { article_id: d.article.id.clone(), authority: g.authority.clone(), judgement_area: g.judgement_area, grade: g.grade, sentence_index: g.sentence_index, confidence: g.confidence })
+            .collect()
     }
 }
 
@@ -101,5 +174,18 @@ where
     C: SentenceClassifier + 'static,
     P: PersonTagger + 'static,
 {
-    Pipeline::new(vec![Box::new(Segment(segmenter)), Box::new(Classify(classifier)), Box::new(FindPeople(tagger)), Box::new(Officials), Box::new(Grades)])
+    Pipeline::new(vec![Box::new(Segment(segmenter)), Box::new(Classify(classifier)), Box::new(FindPeople(tagger)), Box::new(FindBodies), Box::new(Officials), Box::new(Grades)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::output::Row;
+
+    #[test]
+    fn rule_stages_bring_their_own_output_files() {
+        let p = Pipeline::new(vec![Box::new(FindBodies), Box::new(Officials), Box::new(Grades)]);
+        let files: Vec<&str> = p.tables().iter().map(|t| t.file()).collect();
+        assert_eq!(files, [OfficialRow::FILE, GradeRow::FILE]);
+    }
 }

@@ -19,6 +19,19 @@ pub struct Body {
     pub mentions: usize,
 }
 
+impl Body {
+    /// The place in a body's name, empty when it has none: "Sandwell Children's Trust" ->
+    /// "Sandwell", "Royal Borough of Greenwich" -> "Greenwich", "Kent County Council" -> "Kent".
+    pub fn place(&self) -> String {
+        const GENERIC: &[&str] = &["Council", "County", "City", "Borough", "Metropolitan", "District", "Children's", "Children’s", "Trust", "Children", "First", "Services", "and", "Families", "Royal", "of"];
+        let words: Vec<&str> = self.name.split_whitespace().collect();
+        let start = if self.name.starts_with("Royal Borough of ") || self.name.starts_with("City of ") { words.iter().position(|w| *w == "of").map_or(0, |i| i + 1) } else { 0 };
+        let place: Vec<&str> = words[start..].iter().take_while(|w| !GENERIC.contains(w) || **w == "and" || **w == "of").copied().collect();
+        let end = place.iter().rposition(|w| *w != "and" && *w != "of").map_or(0, |i| i + 1);
+        place[..end].join(" ")
+    }
+}
+
 /// Named bodies in running text. Names are runs of capitalised words (with "and", "upon", "of",
 /// "on", "le", "under" inside) ending in a body word, on one line: a byline or dateline above never joins them.
 static BODY: LazyLock<Regex> = LazyLock::new(|| {
@@ -225,11 +238,9 @@ impl Bodies {
 
     /// With no council named, the council a place-named trust works for: "Sandwell Children's Trust" -> "Sandwell Council".
     fn council_of_trust(&self) -> Option<String> {
-        let t = self.trust()?;
-        let place: Vec<&str> = t.name.split_whitespace().take_while(|w| !w.starts_with("Children")).collect();
-        let named = !place.is_empty() && place.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()));
-        let place = place.join(" ");
-        (named && place.split_whitespace().count() < t.name.split_whitespace().count()).then(|| council_of_place(&place).map_or_else(|| format!("{place} Council"), String::from))
+        let place = self.trust()?.place();
+        let named = !place.is_empty() && place.split_whitespace().all(|w| w.starts_with(|c: char| c.is_uppercase()));
+        named.then(|| council_of_place(&place).map_or_else(|| format!("{place} Council"), String::from))
     }
 
     /// Normalise a reference to a body: "the council", "the trust", "Ofsted", "Doncaster",
@@ -361,5 +372,18 @@ mod tests {
         assert_eq!(Bodies::find_with("Leeds had one mention.", &[]).place, None, "one mention is not enough");
         let t = "The Head of Practice spoke. Staff said Practice had changed and that Practice was better.";
         assert_eq!(Bodies::find_with(t, &[]).place, None, "a capitalised word never used as a place is not one");
+    }
+
+    #[test]
+    fn a_bodys_place_is_its_name_without_the_generic_words() {
+        let place = |name: &str| Body { name: name.into(), kind: BodyKind::Council, mentions: 1 }.place();
+        assert_eq!(place("Sandwell Children's Trust"), "Sandwell");
+        assert_eq!(place("Royal Borough of Greenwich"), "Greenwich");
+        assert_eq!(place("Windsor and Maidenhead Council"), "Windsor and Maidenhead");
+        assert_eq!(place("Kent County Council"), "Kent");
+        assert_eq!(place("Children First"), "");
+        let trust = |name: &str| Bodies { list: vec![Body { name: name.into(), kind: BodyKind::Trust, mentions: 1 }], ..Bodies::default() }.council_name();
+        assert_eq!(trust("Sandwell Children's Trust").as_deref(), Some("Sandwell Council"));
+        assert_eq!(trust("Achieving for Children").as_deref(), Some("Achieving for Children"), "no place in the name: the trust itself");
     }
 }

@@ -16,7 +16,7 @@ impl Names {
     pub(super) fn of(bodies: &Bodies) -> Names {
         let mut keys: Vec<(String, String)> = Vec::new();
         for b in bodies.list.iter().filter(|b| b.kind != BodyKind::Other) {
-            for key in [b.name.clone(), place_of(b)].into_iter().filter(|k| !k.is_empty()) {
+            for key in [b.name.clone(), b.place()].into_iter().filter(|k| !k.is_empty()) {
                 keys.push((key.replace('\'', "’"), b.name.clone()));
                 keys.push((key, b.name.clone()));
             }
@@ -31,7 +31,7 @@ impl Names {
                 keys.push((capitalise(word), name));
             }
         }
-        Names { keys, places: bodies.list.iter().map(place_of).collect() }
+        Names { keys, places: bodies.list.iter().map(Body::place).collect() }
     }
 }
 
@@ -79,17 +79,6 @@ pub(super) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
-
-/// "Sandwell Children's Trust" -> "Sandwell"; "Kent County Council" -> "Kent".
-pub(super) fn place_of(b: &Body) -> String {
-    let generic = ["Council", "County", "City", "Borough", "Metropolitan", "District", "Children's", "Children’s", "Trust", "Children", "First", "Services", "and", "Families", "Royal", "of"];
-    let words: Vec<&str> = b.name.split_whitespace().collect();
-    let start = if b.name.starts_with("Royal Borough of ") || b.name.starts_with("City of ") { words.iter().position(|w| *w == "of").map_or(0, |i| i + 1) } else { 0 };
-    let place: Vec<&str> = words[start..].iter().take_while(|w| !generic.contains(w) || **w == "and" || **w == "of").copied().collect();
-    let place: Vec<&str> = place.into_iter().rev().skip_while(|w| *w == "and" || *w == "of").collect::<Vec<_>>().into_iter().rev().collect();
-    if place.is_empty() { String::new() } else { place.join(" ") }
-}
-
 
 /// The body a unit makes the topic of what follows: a short subheading that names one body
 /// ("Nottingham"), or a sentence opening "In Nottingham, ..." in a roundup.

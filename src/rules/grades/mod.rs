@@ -8,6 +8,7 @@
 mod attribution;
 mod words;
 
+use crate::grade::{Grade, JudgementArea};
 use crate::rules::authority::Bodies;
 use crate::text::segment::{Unit, UnitKind};
 use attribution::*;
@@ -16,11 +17,12 @@ use serde::Serialize;
 use std::sync::LazyLock;
 use words::*;
 
+/// A grade the article states for an authority's inspection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Grade {
+pub struct GradeFinding {
     pub authority: String,
-    pub judgement_area: String,
-    pub grade: String,
+    pub judgement_area: JudgementArea,
+    pub grade: Grade,
     /// The unit that states it.
     pub sentence_index: usize,
     /// How direct the statement is: an area named with its grade (1.0); an unnamed area taken as
@@ -63,14 +65,31 @@ static ALL_AREAS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:all (?:(?:four|five|5|4) )?(?:of (?:the|its) )?(?:(?:judgement|judgment|key|inspection|individual) )?(?:areas|judgements|judgments)|every (?:judgement |judgment |single )?area|each of the (?:four|five) (?:individual |judgement )?areas|across the board|in every area)\b").unwrap()
 });
 
-/// What one unit states: (area, grade, confidence, byte position); a count statement ("four of
-/// the five areas were good") and an all-areas statement ("every area was inadequate").
+/// One grade a unit states, before it has an authority.
+#[derive(Debug, Clone, Copy)]
+struct Stated {
+    area: JudgementArea,
+    grade: Grade,
+    confidence: f32,
+    /// Byte position of the grade word in the unit: the authority named nearest before it wins.
+    at: usize,
+}
+
+/// How many areas a count statement covers ("four of the five areas were good"), or all of them
+/// ("every area was inadequate").
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Coverage {
+    Count(usize),
+    All,
+}
+
+/// What one unit states: its grades, a count or all-areas statement, and areas given "the same
+/// judgement" as the grade stated last before this unit.
 struct UnitGrades {
-    rows: Vec<(&'static str, &'static str, f32, usize)>,
-    counted: Option<(&'static str, usize)>,
-    all: Option<&'static str>,
-    /// Areas given "the same judgement" as the grade stated last before this unit.
-    same: Vec<&'static str>,
+    rows: Vec<Stated>,
+    counted: Option<(Grade, usize)>,
+    all: Option<Grade>,
+    same: Vec<JudgementArea>,
 }
 
 fn unit_grades(unit: &str) -> UnitGrades {
@@ -80,12 +99,12 @@ fn unit_grades(unit: &str) -> UnitGrades {
         t.len() < 120 && GRADE_WORD.find(tail).is_some_and(|m| m.start() == 0 && m.end() == tail.len()) && t.len() > tail.len()
     };
     let mut u = UnitGrades { rows: Vec::new(), counted: None, all: None, same: Vec::new() };
-    let mut pending: Vec<&'static str> = Vec::new();
+    let mut pending: Vec<JudgementArea> = Vec::new();
     // the last current grade that took its areas after it ("rated inadequate overall and for help and protection")
-    let mut last_forward: Option<(&'static str, usize)> = None;
-    let mut last_grade: Option<(&'static str, usize)> = None;
+    let mut last_forward: Option<(Grade, usize)> = None;
+    let mut last_grade: Option<(Grade, usize)> = None;
     let parts = clauses(unit);
-    let graded: Vec<Vec<(usize, usize, &'static str)>> = parts.iter().map(|c| grades_in(c.text, bullet_line || c.after_mark)).collect();
+    let graded: Vec<Vec<(usize, usize, Grade)>> = parts.iter().map(|c| grades_in(c.text, bullet_line || c.after_mark)).collect();
     let mut in_past = PAST_FRAME.is_match(unit);
     for (ci, clause) in parts.iter().enumerate() {
         let (offset, text) = (clause.offset, clause.text);
@@ -98,14 +117,14 @@ fn unit_grades(unit: &str) -> UnitGrades {
             let lead = text.trim_start().to_lowercase();
             match (last_forward, last_grade) {
                 // "... outstanding overall and for help and protection, children in care, and leadership"
-                (Some((g, pos)), _) if !later_grade && !exception && !lead.starts_with("but") => u.rows.extend(areas.iter().map(|a| (a.area, g, 1.0, pos))),
+                (Some((g, pos)), _) if !later_grade && !exception && !lead.starts_with("but") => u.rows.extend(areas.iter().map(|a| Stated { area: a.area, grade: g, confidence: 1.0, at: pos })),
                 // "help and protection was inadequate, as was the impact of leaders"
-                (_, Some((g, pos))) if lead.starts_with("as was") || lead.starts_with("as were") || lead.starts_with("as did") => u.rows.extend(areas.iter().map(|a| (a.area, g, 1.0, pos))),
+                (_, Some((g, pos))) if lead.starts_with("as was") || lead.starts_with("as were") || lead.starts_with("as did") => u.rows.extend(areas.iter().map(|a| Stated { area: a.area, grade: g, confidence: 1.0, at: pos })),
                 // "Leadership received the same judgement."
                 _ if SAME_GRADE.is_match(text) && !later_grade => {
-                    let named: Vec<&'static str> = pending.drain(..).chain(areas.iter().map(|a| a.area)).collect();
+                    let named: Vec<JudgementArea> = pending.drain(..).chain(areas.iter().map(|a| a.area)).collect();
                     match last_grade {
-                        Some((g, pos)) => u.rows.extend(named.into_iter().map(|a| (a, g, 1.0, pos))),
+                        Some((g, pos)) => u.rows.extend(named.into_iter().map(|area| Stated { area, grade: g, confidence: 1.0, at: pos })),
                         None => u.same.extend(named),
                     }
                 }
@@ -116,9 +135,9 @@ fn unit_grades(unit: &str) -> UnitGrades {
         let mut prev_end = 0;
         for (gi, &(gs, ge, grade)) in grades.iter().enumerate() {
             let next_start = grades.get(gi + 1).map_or(text.len(), |g| g.0);
-            let before: Vec<&'static str> = areas.iter().filter(|a| a.start >= prev_end && a.end <= gs).map(|a| a.area).collect();
+            let before: Vec<JudgementArea> = areas.iter().filter(|a| a.start >= prev_end && a.end <= gs).map(|a| a.area).collect();
             // areas named after the grade belong to it only as a list starting close by ("inadequate overall and for help and protection")
-            let mut after: Vec<&'static str> = Vec::new();
+            let mut after: Vec<JudgementArea> = Vec::new();
             let mut reach = ge;
             for a in areas.iter().filter(|a| a.start >= ge && a.end <= next_start) {
                 if a.start - reach > if after.is_empty() { 40 } else { 30 } {
@@ -131,7 +150,7 @@ fn unit_grades(unit: &str) -> UnitGrades {
             let forward = before.is_empty() && pending.is_empty() && !after.is_empty();
             // "with two areas judged outstanding": some areas, named elsewhere, not the overall grade
             let unnamed = PARTIAL.is_match(text) && before.is_empty() && !forward;
-            let chosen: Vec<&'static str> = if forward { after } else if unnamed { pending.clear(); Vec::new() } else { pending.drain(..).chain(before).collect() };
+            let chosen: Vec<JudgementArea> = if forward { after } else if unnamed { pending.clear(); Vec::new() } else { pending.drain(..).chain(before).collect() };
             // history is read in this grade's own stretch: "Wigan out of 'inadequate' and Stockport still 'good'"
             let history = HISTORY.is_match(&text[prev_end..next_start]) || history_before(&text[prev_end..gs]) || in_past;
             let prev_start = std::mem::replace(&mut prev_end, ge);
@@ -150,9 +169,9 @@ fn unit_grades(unit: &str) -> UnitGrades {
             if unnamed {
                 continue;
             } else if chosen.is_empty() {
-                u.rows.push((OVERALL, grade, 0.8, offset + gs));
+                u.rows.push(Stated { area: JudgementArea::Overall, grade, confidence: 0.8, at: offset + gs });
             } else {
-                u.rows.extend(chosen.into_iter().map(|a| (a, grade, 1.0, offset + gs)));
+                u.rows.extend(chosen.into_iter().map(|area| Stated { area, grade, confidence: 1.0, at: offset + gs }));
             }
             last_forward = forward.then_some((grade, offset + gs));
         }
@@ -171,13 +190,12 @@ fn number(word: &str) -> usize {
 }
 
 /// Extract the grades of an article from the segmenter's units.
-pub fn extract(text: &str, units: &[Unit]) -> Vec<Grade> {
-    let bodies = Bodies::find_with(text, &[]);
+pub fn extract(text: &str, units: &[Unit], bodies: &Bodies) -> Vec<GradeFinding> {
     let subject = bodies.subject().map(|b| b.name.clone()).or_else(|| bodies.council_name()).unwrap_or_default();
-    let names = Names::of(&bodies);
-    let mut rows: Vec<Grade> = Vec::new();
+    let names = Names::of(bodies);
+    let mut rows: Vec<GradeFinding> = Vec::new();
     let mut current = subject.clone();
-    let mut counted: Vec<(String, &'static str, usize, usize)> = Vec::new();
+    let mut covered: Vec<(String, Grade, Coverage, usize)> = Vec::new();
     for (index, unit_span) in units.iter().enumerate() {
         let unit = &text[unit_span.start..unit_span.end];
         let mentions = authority_mentions(unit, &names, &subject);
@@ -187,23 +205,23 @@ pub fn extract(text: &str, units: &[Unit]) -> Vec<Grade> {
         // a headline restates the story in few words: the body's statements win over it
         let weight = if index == 0 && unit_span.kind == UnitKind::Line { 0.9 } else { 1.0 };
         let mut last = None;
-        for &(area, grade, confidence, pos) in &u.rows {
-            let authority = authority_at(pos);
+        for s in &u.rows {
+            let authority = authority_at(s.at);
             last = Some(authority.clone());
-            push(&mut rows, Grade { authority, judgement_area: area.to_string(), grade: grade.to_string(), sentence_index: index, confidence: confidence * weight });
+            push(&mut rows, GradeFinding { authority, judgement_area: s.area, grade: s.grade, sentence_index: index, confidence: s.confidence * weight });
         }
-        if let Some(g) = rows.last().filter(|_| !u.same.is_empty()).map(|r| r.grade.clone()) {
+        if let Some(g) = rows.last().filter(|_| !u.same.is_empty()).map(|r| r.grade) {
             let authority = authority_at(0);
-            for area in &u.same {
-                push(&mut rows, Grade { authority: authority.clone(), judgement_area: area.to_string(), grade: g.clone(), sentence_index: index, confidence: 0.8 });
+            for &area in &u.same {
+                push(&mut rows, GradeFinding { authority: authority.clone(), judgement_area: area, grade: g, sentence_index: index, confidence: 0.8 });
             }
             last = Some(authority);
         }
         if let Some((grade, n)) = u.counted {
-            counted.push((authority_at(0), grade, n, index));
+            covered.push((authority_at(0), grade, Coverage::Count(n), index));
         }
         if let Some(grade) = u.all {
-            counted.push((authority_at(0), grade, 0, index));
+            covered.push((authority_at(0), grade, Coverage::All, index));
         }
         // a unit that states grades moves the authority later units refer to, and so does one
         // that sets a topic: a subheading naming one body, or "In Nottingham, ..."
@@ -212,23 +230,25 @@ pub fn extract(text: &str, units: &[Unit]) -> Vec<Grade> {
         }
     }
     // "four of the five areas were good": when the areas not graded otherwise are exactly the ones
-    // the count leaves, they take that grade
-    const STANDARD: [&str; 5] = [OVERALL, "help and protection", "children in care", "care leavers", "leadership"];
-    for (authority, grade, n, index) in counted {
-        let stated = |a: &str| rows.iter().find(|r| r.authority == authority && r.judgement_area == a).map(|r| r.grade.clone());
-        let same = STANDARD.iter().filter(|a| stated(a).as_deref() == Some(grade)).count();
-        let missing: Vec<&str> = STANDARD.iter().copied().filter(|a| stated(a).is_none()).collect();
-        // n == 0: "all areas", every standard area not stated otherwise
-        if !missing.is_empty() && (n == 0 || same + missing.len() == n) {
+    // the count leaves, they take that grade; "all areas": every standard area not stated otherwise
+    for (authority, grade, coverage, index) in covered {
+        let stated = |a: JudgementArea| rows.iter().find(|r| r.authority == authority && r.judgement_area == a).map(|r| r.grade);
+        let same = JudgementArea::STANDARD.iter().filter(|&&a| stated(a) == Some(grade)).count();
+        let missing: Vec<JudgementArea> = JudgementArea::STANDARD.iter().copied().filter(|&a| stated(a).is_none()).collect();
+        let fits = match coverage {
+            Coverage::All => true,
+            Coverage::Count(n) => same + missing.len() == n,
+        };
+        if !missing.is_empty() && fits {
             for area in missing {
-                push(&mut rows, Grade { authority: authority.clone(), judgement_area: area.into(), grade: grade.into(), sentence_index: index, confidence: 0.6 });
+                push(&mut rows, GradeFinding { authority: authority.clone(), judgement_area: area, grade, sentence_index: index, confidence: 0.6 });
             }
         }
     }
     // a headline's bare place can name the wrong body ("Kingston" for the company that runs its
     // services): a headline-only body yields to the body the article states the same grades for
-    let body_only = |a: &str, rows: &[Grade]| rows.iter().any(|r| r.authority == a && r.sentence_index != 0);
-    let restated = |g: &Grade, rows: &[Grade]| rows.iter().any(|r| r.authority != g.authority && r.sentence_index != 0 && r.judgement_area == g.judgement_area && r.grade == g.grade);
+    let body_only = |a: &str, rows: &[GradeFinding]| rows.iter().any(|r| r.authority == a && r.sentence_index != 0);
+    let restated = |g: &GradeFinding, rows: &[GradeFinding]| rows.iter().any(|r| r.authority != g.authority && r.sentence_index != 0 && r.judgement_area == g.judgement_area && r.grade == g.grade);
     let keep: Vec<bool> = rows.iter().map(|g| g.sentence_index != 0 || body_only(&g.authority, &rows) || !restated(g, &rows)).collect();
     let mut keep = keep.iter();
     rows.retain(|_| *keep.next().unwrap_or(&true));
@@ -236,7 +256,7 @@ pub fn extract(text: &str, units: &[Unit]) -> Vec<Grade> {
 }
 
 /// One row per (authority, area): the first, most direct statement wins.
-fn push(rows: &mut Vec<Grade>, g: Grade) {
+fn push(rows: &mut Vec<GradeFinding>, g: GradeFinding) {
     match rows.iter_mut().find(|r| r.authority == g.authority && r.judgement_area == g.judgement_area) {
         Some(r) if r.confidence < g.confidence => *r = g,
         Some(_) => {}
@@ -248,6 +268,8 @@ fn push(rows: &mut Vec<Grade>, g: Grade) {
 mod tests {
     use super::*;
 
+    const OVERALL: &str = "overall effectiveness";
+
     /// One unit per line.
     fn grades(text: &str) -> Vec<(String, String, String)> {
         let mut units = Vec::new();
@@ -256,7 +278,7 @@ mod tests {
             units.push(Unit { start, end: start + line.len(), kind: UnitKind::Line });
             start += line.len() + 1;
         }
-        extract(text, &units).into_iter().map(|g| (g.authority, g.judgement_area, g.grade)).collect()
+        extract(text, &units, &Bodies::find_with(text, &[])).into_iter().map(|g| (g.authority, g.judgement_area.to_string(), g.grade.to_string())).collect()
     }
 
     fn row(a: &str, area: &str, g: &str) -> (String, String, String) {

@@ -1,21 +1,20 @@
 //! The grade lexicon: judgement areas as articles word them, grade words that are verdicts (not
 //! ordinary adjectives), and the markers of history, counts and "the same judgement".
 
+use crate::grade::{Grade, JudgementArea};
 use regex::Regex;
 use std::sync::LazyLock;
 
-pub(super) const OVERALL: &str = "overall effectiveness";
-
 /// Judgement areas as articles word them, most specific first.
-pub(super) static AREAS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+pub(super) static AREAS: LazyLock<Vec<(Regex, JudgementArea)>> = LazyLock::new(|| {
     [
-        (r"overall effectiveness|\boverall\b", OVERALL),
-        (r"help(?:ing)? and protect(?:ion|ing)|children (?:who need|in need of) (?:help and )?protection|child protection (?:work|services?)\b|help for children who need|\bhelp and protection", "help and protection"),
-        (r"care leavers|leaving care", "care leavers"),
-        (r"children in care|children looked after|looked[- ]after children", "children in care"),
-        (r"impact of (?:the )?(?:its |their )?leaders|leadership(?:, management and governance| and management| and governance)?|impact on (?:social work )?practice|leaders (?:were|are|have been) (?:graded|rated|judged)", "leadership"),
-        (r"\badoption(?: performance| services?)?", "adoption"),
-        (r"(?:local )?safeguarding children(?:'s|’s)? board|\blscb\b|\bsafeguarding board", "local safeguarding children board"),
+        (r"overall effectiveness|\boverall\b", JudgementArea::Overall),
+        (r"help(?:ing)? and protect(?:ion|ing)|children (?:who need|in need of) (?:help and )?protection|child protection (?:work|services?)\b|help for children who need|\bhelp and protection", JudgementArea::HelpAndProtection),
+        (r"care leavers|leaving care", JudgementArea::CareLeavers),
+        (r"children in care|children looked after|looked[- ]after children", JudgementArea::ChildrenInCare),
+        (r"impact of (?:the )?(?:its |their )?leaders|leadership(?:, management and governance| and management| and governance)?|impact on (?:social work )?practice|leaders (?:were|are|have been) (?:graded|rated|judged)", JudgementArea::Leadership),
+        (r"\badoption(?: performance| services?)?", JudgementArea::Adoption),
+        (r"(?:local )?safeguarding children(?:'s|’s)? board|\blscb\b|\bsafeguarding board", JudgementArea::SafeguardingBoard),
     ]
     .into_iter()
     .map(|(p, a)| (Regex::new(&format!("(?i){p}")).unwrap(), a))
@@ -73,18 +72,17 @@ pub(super) static PARTIAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:one|two|three|four|some|several|other|remaining|\d) (?:[\w’']+ )?(?:areas|judgements|judgments)\b").unwrap()
 });
 
-/// One of [`crate::io::corpus::GRADES`], the labelling guide's four grades.
-pub(super) fn normalise_grade(raw: &str) -> &'static str {
+/// The grade a matched grade word stands for ("RI", "requiring improvement" -> requires improvement).
+pub(super) fn normalise_grade(raw: &str) -> Grade {
     let l = raw.to_lowercase();
-    let g = &crate::io::corpus::GRADES;
     if l.starts_with("outstanding") {
-        g[0]
+        Grade::Outstanding
     } else if l.starts_with("good") {
-        g[1]
+        Grade::Good
     } else if l.starts_with("inadequate") {
-        g[3]
+        Grade::Inadequate
     } else {
-        g[2]
+        Grade::RequiresImprovement
     }
 }
 
@@ -92,7 +90,7 @@ pub(super) fn normalise_grade(raw: &str) -> &'static str {
 pub(super) struct Hit {
     pub(super) start: usize,
     pub(super) end: usize,
-    pub(super) area: &'static str,
+    pub(super) area: JudgementArea,
 }
 
 /// Judgement areas in a clause, non-overlapping, most specific first.
@@ -103,7 +101,7 @@ pub(super) fn areas_in(clause: &str) -> Vec<Hit> {
             if hits.iter().any(|h| m.start() < h.end && h.start < m.end()) {
                 continue;
             }
-            hits.push(Hit { start: m.start(), end: m.end(), area });
+            hits.push(Hit { start: m.start(), end: m.end(), area: *area });
         }
     }
     hits.sort_by_key(|h| h.start);
@@ -115,7 +113,7 @@ pub(super) fn words_before(s: &str, n: usize) -> Vec<String> {
 }
 
 /// Grade words in a clause that are judgements, not ordinary adjectives ("good progress").
-pub(super) fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, &'static str)> {
+pub(super) fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, Grade)> {
     let mut out = Vec::new();
     for m in GRADE_WORD.find_iter(clause) {
         let text = m.as_str();

@@ -132,78 +132,95 @@ fn looks_like_name(name: &str) -> bool {
         && !words.iter().any(|w| NOT_NAME.contains(&w.trim_end_matches(|c: char| !c.is_alphanumeric())))
 }
 
-/// Build one official per person from an article's mentions (in text order).
-pub fn resolve(text: &str, mentions: &[Mention]) -> Vec<Official> {
-    // words of full names are not places; a lone tagged word ("Cornwall") may well be one
+/// The bodies an article names, with the words of its people's full names kept from being
+/// taken for places (a lone tagged word, "Cornwall", may well be one).
+pub fn bodies_of(text: &str, mentions: &[Mention]) -> Bodies {
     let name_words: Vec<String> = mentions.iter().map(|m| &text[m.start..m.end]).filter(|n| looks_like_name(n) && n.split_whitespace().count() > 1).flat_map(name_tokens).collect();
-    let bodies = Bodies::find_with(text, &name_words);
-    let mut people: Vec<Official> = Vec::new();
-    let mut first_tokens: Vec<Vec<String>> = Vec::new();
-    // the body each person's role was read with, resolved once all mentions are in
-    let mut org_refs: Vec<Option<String>> = Vec::new();
-    for m in mentions {
-        let (m, post_nominal) = &strip_honorifics(text, m);
-        let name = text[m.start..m.end].trim().to_string();
-        let tokens = name_tokens(&name);
-        if tokens.is_empty() || !looks_like_name(&name) {
-            continue;
-        }
-        let title_hit = title_before(text, m.start);
-        let title = title_hit.map(|t| t.0).unwrap_or("");
-        let (ss, se) = m.sentence;
-        let sentence = &text[ss..se];
-        let name_start = title_hit.map(|t| t.1).unwrap_or(m.start).max(ss) - ss;
-        let after = if post_nominal.is_empty() { m.end } else { m.end + text[m.end..].find(post_nominal.as_str()).map_or(0, |i| i + post_nominal.len()) };
-        let mut reading = read_mention(sentence, name_start, after.min(se) - ss);
-        if reading.role.is_none() && post_nominal == "MP" {
-            reading.role = Some("MP".into());
-        }
-        // a later mention ("Ms Smith", "Smith") joins the person whose name contains its words
-        let existing = first_tokens.iter().position(|full| tokens.iter().all(|t| full.contains(t)) || full.iter().all(|t| tokens.contains(t)));
-        let i = match existing {
-            Some(i) => {
-                if tokens.len() > first_tokens[i].len() {
-                    people[i].name = name;
-                    first_tokens[i] = tokens;
-                }
-                people[i].confidence = people[i].confidence.max(m.confidence);
-                i
-            }
-            None => {
-                if tokens.len() < 2 && title.is_empty() {
-                    continue; // a lone word with no title is too often not a person
-                }
-                people.push(Official {
-                    name,
-                    title: String::new(),
-                    role: String::new(),
-                    organisation: String::new(),
-                    is_official: false,
-                    ward: String::new(),
-                    party: String::new(),
-                    start: m.start,
-                    end: m.end,
-                    confidence: m.confidence,
-                });
-                first_tokens.push(tokens);
-                org_refs.push(None);
-                people.len() - 1
-            }
+    Bodies::find_with(text, &name_words)
+}
+
+/// One mention, read: the name as written, its title, and what its sentence says about it.
+struct Seen {
+    name: String,
+    tokens: Vec<String>,
+    title: &'static str,
+    reading: Reading,
+    mention: Mention,
+}
+
+/// Read a mention in its sentence; None when the span does not look like a person's name.
+fn see(text: &str, m: &Mention) -> Option<Seen> {
+    let (m, post_nominal) = strip_honorifics(text, m);
+    let name = text[m.start..m.end].trim().to_string();
+    let tokens = name_tokens(&name);
+    if tokens.is_empty() || !looks_like_name(&name) {
+        return None;
+    }
+    let title_hit = title_before(text, m.start);
+    let (ss, se) = m.sentence;
+    let name_start = title_hit.map(|t| t.1).unwrap_or(m.start).max(ss) - ss;
+    let after = if post_nominal.is_empty() { m.end } else { m.end + text[m.end..].find(post_nominal.as_str()).map_or(0, |i| i + post_nominal.len()) };
+    let mut reading = read_mention(&text[ss..se], name_start, after.min(se) - ss);
+    if reading.role.is_none() && post_nominal == "MP" {
+        reading.role = Some("MP".into());
+    }
+    Some(Seen { name, tokens, title: title_hit.map(|t| t.0).unwrap_or(""), reading, mention: m })
+}
+
+/// A person as their mentions build them up.
+struct Person {
+    official: Official,
+    /// Words of the fullest name seen, for joining later mentions ("Ms Smith", "Smith").
+    tokens: Vec<String>,
+    /// The body read with the role (else any body read beside the name), resolved at the end.
+    org: Option<String>,
+}
+
+impl Person {
+    fn new(seen: &Seen) -> Person {
+        let m = &seen.mention;
+        let official = Official {
+            name: seen.name.clone(),
+            title: String::new(),
+            role: String::new(),
+            organisation: String::new(),
+            is_official: false,
+            ward: String::new(),
+            party: String::new(),
+            start: m.start,
+            end: m.end,
+            confidence: m.confidence,
         };
-        let p = &mut people[i];
+        Person { official, tokens: seen.tokens.clone(), org: None }
+    }
+
+    /// A later mention is the same person when one name's words contain the other's.
+    fn is(&self, tokens: &[String]) -> bool {
+        tokens.iter().all(|t| self.tokens.contains(t)) || self.tokens.iter().all(|t| tokens.contains(t))
+    }
+
+    /// Take what a mention adds: a fuller name, and the first title, role, ward and party stated.
+    fn absorb(&mut self, seen: Seen) {
+        let p = &mut self.official;
+        if seen.tokens.len() > self.tokens.len() {
+            p.name = seen.name;
+            self.tokens = seen.tokens;
+        }
+        p.confidence = p.confidence.max(seen.mention.confidence);
+        let mut reading = seen.reading;
         if p.title.is_empty() {
-            p.title = title.to_string();
+            p.title = seen.title.to_string();
         }
         if p.role.is_empty() {
             if let Some(role) = reading.role {
                 p.role = role;
                 if reading.org.is_some() {
-                    org_refs[i] = reading.org.take();
+                    self.org = reading.org.take();
                 }
             }
         }
-        if org_refs[i].is_none() {
-            org_refs[i] = reading.org;
+        if self.org.is_none() {
+            self.org = reading.org;
         }
         if p.ward.is_empty() {
             p.ward = reading.ward.unwrap_or_default();
@@ -212,22 +229,42 @@ pub fn resolve(text: &str, mentions: &[Mention]) -> Vec<Official> {
             p.party = reading.party.unwrap_or_default();
         }
     }
-    for (p, org) in people.iter_mut().zip(org_refs) {
+
+    /// Once every mention is in: the organisation against the article's bodies, and whether the
+    /// person speaks for a public body.
+    fn finish(self, bodies: &Bodies) -> Official {
+        let mut p = self.official;
         if p.role.is_empty() && (p.title == "Cllr" || p.title == "Councillor") {
             p.role = "councillor".into();
         }
-        p.organisation = org
-            .and_then(|o| bodies.resolve(&o, preferred_kind(&p.role, &p.title)))
-            .or_else(|| implied_body(&p.role, &p.title, &bodies))
-            .unwrap_or_default();
+        p.organisation = self.org.and_then(|o| bodies.resolve(&o, preferred_kind(&p.role, &p.title))).or_else(|| implied_body(&p.role, &p.title, bodies)).unwrap_or_default();
         let public_body = {
             let o = p.organisation.to_lowercase();
             ["council", "trust", "ofsted", "department for education", "police", "constabulary", "partnership", "house of commons", "nhs", "government", "children first", "achieving for children", "together for children"].iter().any(|k| o.contains(k))
         };
         let official_role = OFFICIAL_ROLE.is_match(&p.role) || p.title == "Cllr" || p.title == "Councillor";
         p.is_official = (official_role || public_body && !p.role.is_empty()) && !NOT_OFFICIAL_ROLE.is_match(&p.role);
+        p
     }
-    people
+}
+
+/// Build one official per person from an article's mentions (in text order), with organisations
+/// normalised against the article's `bodies` (see [`bodies_of`]).
+pub fn resolve(text: &str, mentions: &[Mention], bodies: &Bodies) -> Vec<Official> {
+    let mut people: Vec<Person> = Vec::new();
+    for seen in mentions.iter().filter_map(|m| see(text, m)) {
+        let i = match people.iter().position(|p| p.is(&seen.tokens)) {
+            Some(i) => i,
+            // a lone word with no title is too often not a person
+            None if seen.tokens.len() < 2 && seen.title.is_empty() => continue,
+            None => {
+                people.push(Person::new(&seen));
+                people.len() - 1
+            }
+        };
+        people[i].absorb(seen);
+    }
+    people.into_iter().map(|p| p.finish(bodies)).collect()
 }
 
 #[cfg(test)]
@@ -255,7 +292,7 @@ mod tests {
             from = m.end;
             ms.push(m);
         }
-        resolve(text, &ms)
+        resolve(text, &ms, &bodies_of(text, &ms))
     }
 
     fn row(o: &Official) -> (&str, &str, &str, &str, bool) {
@@ -375,7 +412,7 @@ mod tests {
         let mut ms = vec![mention(t, "Cllr Ann Hale"), mention(t, "Mo Ali"), mention(t, "Cllr Hale spoke")];
         ms[2].end = ms[2].start + "Cllr Hale".len();
         ms.push(mention(t, "Jo Bloggs MP"));
-        let o = resolve(t, &ms);
+        let o = resolve(t, &ms, &bodies_of(t, &ms));
         let names: Vec<_> = o.iter().map(|p| (p.name.as_str(), p.title.as_str(), p.role.as_str())).collect();
         assert_eq!(names, [("Ann Hale", "Cllr", "councillor"), ("Mo Ali", "", "chief executive"), ("Jo Bloggs", "", "MP")]);
         assert_eq!(&t[o[0].start..o[0].end], "Ann Hale");
@@ -411,7 +448,7 @@ mod tests {
         let t = "Disabled children in Cornwall are well supported. Cllr Tam Rowe, deputy portfolio holder for children, said so.";
         let mut ms = vec![mention(t, "Cornwall"), mention(t, "Tam Rowe")];
         ms[0].sentence = (0, t.find(". ").unwrap() + 1);
-        let o = resolve(t, &ms);
+        let o = resolve(t, &ms, &bodies_of(t, &ms));
         assert_eq!(o.len(), 1, "the lone word is not a person: {o:?}");
         assert_eq!(o[0].organisation, "Cornwall Council");
     }
