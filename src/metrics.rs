@@ -148,6 +148,47 @@ pub fn calibration(confidence: &[f64], correct: &[bool], bins: usize) -> (Vec<Re
     (table, ece)
 }
 
+/// Probabilities at temperature `t`: softmax(log p / t), renormalised.
+pub fn temper(p: &[f32; 3], t: f64) -> [f32; 3] {
+    let logs: Vec<f64> = p.iter().map(|&x| (x.max(1e-12) as f64).ln() / t).collect();
+    let m = logs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = logs.iter().map(|l| (l - m).exp()).collect();
+    let z: f64 = e.iter().sum();
+    [(e[0] / z) as f32, (e[1] / z) as f32, (e[2] / z) as f32]
+}
+
+/// Mean negative log-likelihood of the gold labels at temperature `t`.
+pub fn nll(probs: &[[f32; 3]], gold: &[Label], t: f64) -> f64 {
+    let n = probs.len().max(1) as f64;
+    probs.iter().zip(gold).map(|(p, g)| -(temper(p, t)[g.index()].max(1e-12) as f64).ln()).sum::<f64>() / n
+}
+
+/// The temperature in [0.05, 20] minimising dev NLL: golden-section search on log t (NLL is
+/// unimodal in t for a fixed set of logits).
+pub fn fit_temperature(probs: &[[f32; 3]], gold: &[Label]) -> f64 {
+    let f = |lt: f64| nll(probs, gold, lt.exp());
+    let (mut a, mut b) = (0.05f64.ln(), 20f64.ln());
+    let r = (5f64.sqrt() - 1.0) / 2.0;
+    let (mut c, mut d) = (b - r * (b - a), a + r * (b - a));
+    let (mut fc, mut fd) = (f(c), f(d));
+    for _ in 0..60 {
+        if fc < fd {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - r * (b - a);
+            fc = f(c);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + r * (b - a);
+            fd = f(d);
+        }
+    }
+    ((a + b) / 2.0).exp()
+}
+
 /// Exact two-sided McNemar test from the discordant counts: `b` = only the first system right,
 /// `c` = only the second right. Under no difference, b ~ Binomial(b + c, 1/2).
 pub fn mcnemar_exact(b: usize, c: usize) -> f64 {
@@ -229,5 +270,33 @@ mod more_tests {
         assert_eq!(prf(0, 3, 0), (0.0, 0.0, 0.0));
         let (p, r, f) = prf(2, 4, 2);
         assert!((p - 0.5).abs() < 1e-12 && (r - 1.0).abs() < 1e-12 && (f - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn temperature_scaling_recovers_a_known_temperature_and_keeps_labels() {
+        // gold drawn so that the true probabilities are the given ones tempered by 1/2.5: an
+        // overconfident model, whose fitted temperature should come out near 2.5
+        let mut probs = Vec::new();
+        let mut gold = Vec::new();
+        let mut state = 7u64;
+        for i in 0..4000 {
+            let raw = [0.2 + (i % 7) as f32 * 0.1, 0.3, 0.25 + (i % 3) as f32 * 0.2];
+            let z: f32 = raw.iter().map(|v| v.powf(2.5)).sum();
+            let sharp = [raw[0].powf(2.5) / z, raw[1].powf(2.5) / z, raw[2].powf(2.5) / z];
+            let truth = temper(&sharp, 2.5);
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let u = (state >> 11) as f32 / (1u64 << 53) as f32;
+            let g = if u < truth[0] { 0 } else if u < truth[0] + truth[1] { 1 } else { 2 };
+            probs.push(sharp);
+            gold.push(Label::from_index(g));
+        }
+        let t = fit_temperature(&probs, &gold);
+        assert!((t - 2.5).abs() < 0.3, "fitted {t}");
+        assert!(nll(&probs, &gold, t) < nll(&probs, &gold, 1.0));
+        for p in &probs {
+            let q = temper(p, t);
+            let arg = |v: &[f32; 3]| (0..3).max_by(|&a, &b| v[a].total_cmp(&v[b])).unwrap();
+            assert_eq!(arg(p), arg(&q), "tempering never changes the label");
+        }
     }
 }

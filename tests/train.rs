@@ -66,6 +66,11 @@ fn training_lowers_the_loss_and_writes_a_model_that_classify_can_use() {
     assert_eq!(m["hyperparameters"]["logistic"]["epochs"], 100);
     assert!(m["dev"]["articles"].as_array().unwrap().len() == 1, "3 articles, 20% dev -> 1 dev article");
     assert!(m["crate_version"].is_string() && m["report"]["wall_seconds"].as_f64().unwrap() > 0.0);
+    // a temperature fitted on the dev units, which can only lower their NLL
+    let c = &m["calibration"];
+    let (t, before, after) = (c["temperature"].as_f64().unwrap(), c["dev_nll_before"].as_f64().unwrap(), c["dev_nll_after"].as_f64().unwrap());
+    assert!(t > 0.0 && after <= before + 1e-9, "temperature {t}: dev NLL {before} -> {after}");
+    assert_eq!(c["dev_units"].as_u64().unwrap() as usize, m["report"]["dev_units"].as_u64().unwrap() as usize);
 
     let a = write(d.path(), "new.txt", b"Social workers know the children they support very well.\n");
     let r = ofsted(&["classify", "-q"]).arg(&a).arg("--out").arg(d.path().join("o")).arg("--model").arg(&out).arg("--models-dir").arg(models()).run();

@@ -42,6 +42,8 @@ pub struct SentenceModel {
     pub head_sha256: String,
     /// sha256 of the fine-tuned encoder layers applied over the base encoder, if any.
     pub layers_sha256: Option<String>,
+    /// Fitted on dev by `train` (manifest `calibration`); 1 leaves the head's probabilities as they are.
+    pub temperature: f64,
 }
 
 pub const HEAD_FILE: &str = "head.json";
@@ -81,7 +83,11 @@ impl SentenceModel {
             (false, None) => None,
         };
         let head_sha256 = sha256_file(&head_path)?;
-        Ok(SentenceModel { dir: model_dir.to_path_buf(), encoder, head, head_sha256, layers_sha256 })
+        let temperature = manifest.as_ref().and_then(|m| m.calibration.as_ref()).map_or(1.0, |c| c.temperature);
+        if !(temperature.is_finite() && temperature > 0.0) {
+            return Err(Error::model(&manifest_path, format!("calibration temperature {temperature} is not a positive number")));
+        }
+        Ok(SentenceModel { dir: model_dir.to_path_buf(), encoder, head, head_sha256, layers_sha256, temperature })
     }
 }
 
@@ -113,7 +119,8 @@ impl SentenceClassifier for SentenceModel {
     fn predict(&self, texts: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Vec<Prediction>> {
         let x = self.encoder.embed(texts, progress)?;
         let p = self.head.probabilities(&x);
-        Ok(p.rows().into_iter().map(|r| Prediction::from_probs([r[0], r[1], r[2]])).collect())
+        let t = self.temperature;
+        Ok(p.rows().into_iter().map(|r| Prediction::from_probs(if t == 1.0 { [r[0], r[1], r[2]] } else { crate::metrics::temper(&[r[0], r[1], r[2]], t) })).collect())
     }
 }
 

@@ -15,6 +15,9 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 /// lets a manifest from an older or hand-made model still load).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
+    /// Temperature fitted on dev after training; absent in models made before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
     #[serde(default)]
     pub command: Vec<String>,
     #[serde(default)]
@@ -41,6 +44,19 @@ pub struct Manifest {
     pub report: Option<serde_json::Value>,
     #[serde(default)]
     pub training_data: Vec<TrainingSet>,
+}
+
+/// Temperature scaling (Guo et al., 2017): probabilities are softmax(log p / temperature), the
+/// temperature chosen to minimise negative log-likelihood on the dev split. Labels never change.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Calibration {
+    pub temperature: f64,
+    pub dev_units: usize,
+    pub dev_nll_before: f64,
+    pub dev_nll_after: f64,
+    /// Expected calibration error over 10 equal-width confidence bins.
+    pub dev_ece_before: f64,
+    pub dev_ece_after: f64,
 }
 
 /// A field that is present, even as `null`, is `Some`.

@@ -244,7 +244,8 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
         wall_seconds: started.elapsed().as_secs_f64(),
         history,
     };
-    let manifest = Manifest {
+    let mut manifest = Manifest {
+        calibration: None,
         command: cfg.command.clone(),
         crate_version: env!("CARGO_PKG_VERSION").into(),
         dev: Some(manifest::Dev { articles: dev_ids.iter().cloned().collect(), best_epoch, macro_f1: Some(report.dev_macro_f1).filter(|f| !f.is_nan()) }),
@@ -275,7 +276,29 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
             .collect(),
     };
     manifest.write(&cfg.out)?;
+    if !dv.is_empty() {
+        manifest.calibration = Some(calibrate(cfg, &pick_text(&dv), &pick(&dv))?);
+        manifest.write(&cfg.out)?;
+    }
     Ok(report)
+}
+
+/// Fit the temperature of the model just written on its dev units, through the inference path
+/// (so it is fitted on exactly the probabilities `classify` will temper).
+fn calibrate(cfg: &TrainConfig, texts: &[&str], gold: &[Label]) -> Result<manifest::Calibration> {
+    use crate::model::classifier::{SentenceClassifier, SentenceModel};
+    let model = SentenceModel::load(&cfg.out, Encoder::load(&cfg.encoder_dir, &cfg.runtime)?)?;
+    let probs: Vec<[f32; 3]> = model.predict(texts, &mut |_| {})?.into_iter().map(|p| p.probs).collect();
+    let t = metrics::fit_temperature(&probs, gold);
+    let ece = |t: f64| {
+        let (conf, ok): (Vec<f64>, Vec<bool>) = probs.iter().zip(gold).map(|(p, g)| {
+            let q = metrics::temper(p, t);
+            let pred = Prediction::from_probs(q);
+            (pred.confidence() as f64, pred.label == *g)
+        }).unzip();
+        metrics::calibration(&conf, &ok, 10).1
+    };
+    Ok(manifest::Calibration { temperature: t, dev_units: texts.len(), dev_nll_before: metrics::nll(&probs, gold, 1.0), dev_nll_after: metrics::nll(&probs, gold, t), dev_ece_before: ece(1.0), dev_ece_after: ece(t) })
 }
 
 #[cfg(test)]
