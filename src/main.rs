@@ -76,6 +76,10 @@ struct TrainArgs {
     /// Labelled folders to train on
     #[arg(long, required = true, num_args = 1.., value_name = "DIR")]
     data: Vec<PathBuf>,
+    /// Base encoder: a folder in MODELS_DIR ("encoder" = all-MiniLM-L6-v2, fast; "mpnet" =
+    /// all-mpnet-base-v2, about 5x slower, more accurate). classify and eval load the one a model was trained on
+    #[arg(long, env = "OFSTED_ENCODER", default_value = "encoder", value_name = "NAME")]
+    encoder: String,
     /// Gold folders the training data must not overlap [default: ./eval when it exists]
     #[arg(long, num_args = 1.., value_name = "DIR")]
     eval: Vec<PathBuf>,
@@ -218,7 +222,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
         data: a.data,
         eval,
         out: a.out,
-        encoder_dir: models.join("encoder"),
+        encoder_dir: models.join(&a.encoder),
         init: a.init,
         method: a.method,
         layers: a.layers,

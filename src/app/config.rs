@@ -31,9 +31,12 @@ pub struct ModelPaths {
 }
 
 impl ModelPaths {
-    /// `model` defaults to `MODELS_DIR/default`.
+    /// `model` defaults to `MODELS_DIR/default`; the encoder is the one its manifest names (a
+    /// model trained on MPNet loads MPNet), else `MODELS_DIR/encoder`.
     pub fn new(models_dir: &Path, model: Option<PathBuf>) -> ModelPaths {
-        ModelPaths { model: model.unwrap_or_else(|| models_dir.join("default")), encoder: models_dir.join("encoder"), ner: models_dir.join("ner") }
+        let model = model.unwrap_or_else(|| models_dir.join("default"));
+        let encoder = crate::model::manifest::Manifest::read(&model).ok().flatten().and_then(|m| m.encoder).map_or_else(|| crate::model::manifest::DEFAULT_ENCODER.to_string(), |e| e.dir);
+        ModelPaths { model, encoder: models_dir.join(encoder), ner: models_dir.join("ner") }
     }
 }
 

@@ -1,5 +1,6 @@
-//! Shared plumbing for the two BERT models: loading config, tokenizer and weights from a local
-//! folder, sha256 of weight files, and length-sorted batching with dynamic padding.
+//! Shared plumbing for the transformer models (the two BERT models, and MPNet in mpnet.rs):
+//! loading config, tokenizer and weights from a local folder, sha256 of weight files, and
+//! length-sorted batching with dynamic padding.
 
 use crate::error::{Error, Result};
 use rust_bert::bert::BertConfig;
@@ -28,6 +29,11 @@ fn need(dir: &Path, name: &str) -> Result<std::path::PathBuf> {
 }
 
 pub fn load_config(dir: &Path) -> Result<BertConfig> {
+    read_config(dir)
+}
+
+/// `config.json` of a model folder read as `T` (a BERT or MPNet config, or just its `model_type`).
+pub fn read_config<T: serde::de::DeserializeOwned>(dir: &Path) -> Result<T> {
     let p = need(dir, "config.json")?;
     let f = std::fs::File::open(&p).map_err(|e| Error::model(&p, e))?;
     serde_json::from_reader(std::io::BufReader::new(f)).map_err(|e| Error::model(&p, format!("bad config: {e}")))

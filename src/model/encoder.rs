@@ -1,20 +1,66 @@
-//! Sentence encoder: all-MiniLM-L6-v2 run by rust-bert, mean-pooled and L2-normalised, as
-//! sentence-transformers does. Inference runs in length-sorted batches.
+//! Sentence encoder: a transformer backbone, mean-pooled and L2-normalised, as
+//! sentence-transformers does. The backbone is chosen by `config.json`'s `model_type`: "bert"
+//! (all-MiniLM-L6-v2, run by rust-bert) or "mpnet" (all-mpnet-base-v2, run by [`crate::model::mpnet`]).
+//! Tokenisation, length-sorted batching and pooling are the same for both.
 
 use crate::error::{Error, Result};
 use crate::model::bert;
+use crate::model::mpnet::{self, MPNetModel};
 use crate::model::pool::mean_pool;
 use crate::model::runtime::Runtime;
 use ndarray::Array2;
 use rust_bert::bert::{BertEmbeddings, BertModel};
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use tch::nn::VarStore;
+use tch::Tensor;
 use tokenizers::Tokenizer;
 
+/// The transformer architectures an encoder folder may hold (`config.json` `model_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Architecture {
+    Bert,
+    MPNet,
+}
+
+impl Architecture {
+    pub fn of(dir: &Path) -> Result<Architecture> {
+        #[derive(Deserialize)]
+        struct ModelType {
+            model_type: Option<String>,
+        }
+        let t: ModelType = bert::read_config(dir)?;
+        match t.model_type.as_deref() {
+            Some("bert") => Ok(Architecture::Bert),
+            Some("mpnet") => Ok(Architecture::MPNet),
+            other => Err(Error::model(dir.join("config.json"), format!("model_type {other:?} is not supported (\"bert\" or \"mpnet\")"))),
+        }
+    }
+}
+
+enum Backbone {
+    Bert(BertModel<BertEmbeddings>),
+    MPNet(MPNetModel),
+}
+
+impl Backbone {
+    /// Last-layer token states `[batch, tokens, dim]`, no dropout.
+    fn forward(&self, ids: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        match self {
+            Backbone::Bert(m) => m
+                .forward_t(Some(ids), Some(mask), None, None, None, None, None, false)
+                .map(|o| o.hidden_state)
+                .map_err(|e| Error::runtime("encoder", e)),
+            Backbone::MPNet(m) => Ok(m.forward_t(ids, mask, false)),
+        }
+    }
+}
+
 pub struct Encoder {
-    model: BertModel<BertEmbeddings>,
+    model: Backbone,
     tokenizer: Tokenizer,
     vs: VarStore,
+    pub architecture: Architecture,
     pub dim: usize,
     pub weights: PathBuf,
     pub sha256: String,
@@ -23,12 +69,21 @@ pub struct Encoder {
 
 impl Encoder {
     pub fn load(dir: &Path, rt: &Runtime) -> Result<Encoder> {
-        let config = bert::load_config(dir)?;
-        let tokenizer = bert::load_tokenizer(dir)?;
+        let architecture = Architecture::of(dir)?;
         let mut vs = VarStore::new(rt.device);
-        let model = BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false);
+        let (model, dim) = match architecture {
+            Architecture::Bert => {
+                let config = bert::load_config(dir)?;
+                (Backbone::Bert(BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false)), config.hidden_size)
+            }
+            Architecture::MPNet => {
+                let config = mpnet::load_config(dir)?;
+                (Backbone::MPNet(MPNetModel::new(vs.root(), &config)), config.hidden_size)
+            }
+        };
+        let tokenizer = bert::load_tokenizer(dir)?;
         let (weights, sha256) = bert::load_weights(&mut vs, dir)?;
-        Ok(Encoder { model, tokenizer, vs, dim: config.hidden_size as usize, weights, sha256, rt: rt.clone() })
+        Ok(Encoder { model, tokenizer, vs, architecture, dim: dim as usize, weights, sha256, rt: rt.clone() })
     }
 
     /// Overwrite encoder layers with fine-tuned ones from a model folder's layers file.
@@ -44,13 +99,7 @@ impl Encoder {
         for batch in bert::sorted_batches(&lengths, self.rt.batch_size) {
             let encs: Vec<_> = batch.iter().map(|&i| &encodings[i]).collect();
             let (ids, mask) = bert::batch_tensors(&encs, self.rt.device);
-            let pooled = tch::no_grad(|| -> Result<tch::Tensor> {
-                let output = self
-                    .model
-                    .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, false)
-                    .map_err(|e| Error::runtime("encoder", e))?;
-                Ok(mean_pool(&output.hidden_state, &mask))
-            })?;
+            let pooled = tch::no_grad(|| -> Result<tch::Tensor> { Ok(mean_pool(&self.model.forward(&ids, &mask)?, &mask)) })?;
             let flat = bert::to_vec_f32(&pooled)?;
             for (r, &i) in batch.iter().enumerate() {
                 out.row_mut(i).assign(&ndarray::ArrayView1::from(&flat[r * self.dim..(r + 1) * self.dim]));

