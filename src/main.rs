@@ -76,11 +76,21 @@ struct TrainArgs {
     /// Labelled folders to train on
     #[arg(long, required = true, num_args = 1.., value_name = "DIR")]
     data: Vec<PathBuf>,
+    /// Distil from this teacher model (finetune): its probabilities on the training units join
+    /// the loss, and are written to OUT/soft_labels.csv for --soft-labels
+    #[arg(long, value_name = "DIR", conflicts_with = "soft_labels")]
+    teacher: Option<PathBuf>,
+    /// Distil from probabilities made earlier by --teacher (a rebuild needs no teacher model)
+    #[arg(long, value_name = "FILE")]
+    soft_labels: Option<PathBuf>,
+    /// Share of the loss from the teacher's probabilities when distilling
+    #[arg(long, default_value_t = 0.5, value_name = "X")]
+    distill_weight: f64,
     /// Base encoder: a folder in MODELS_DIR ("encoder" = all-MiniLM-L6-v2, fast; "mpnet" =
     /// all-mpnet-base-v2, about 5x slower, more accurate). classify and eval load the one a model was trained on
     #[arg(long, env = "OFSTED_ENCODER", default_value = "encoder", value_name = "NAME")]
     encoder: String,
-    /// Gold folders the training data must not overlap [default: ./eval when it exists]
+    /// Gold folders the training data must not overlap [default: ./eval and ./eval/blind when they exist]
     #[arg(long, num_args = 1.., value_name = "DIR")]
     eval: Vec<PathBuf>,
     /// Model folder to write
@@ -215,7 +225,8 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     }
     let runtime = Runtime::new(a.threads, DEFAULT_BATCH_SIZE, true)?;
     let models = models_dir(a.models_dir.as_deref())?;
-    let eval = if a.eval.is_empty() && PathBuf::from("eval/sentences.csv").is_file() { vec![PathBuf::from("eval")] } else { a.eval };
+    // the eval set and the blind set measure; training must never repeat them
+    let eval = if a.eval.is_empty() { ["eval", "eval/blind"].iter().map(PathBuf::from).filter(|d| d.join("sentences.csv").is_file()).collect() } else { a.eval };
     let mlp = a.method == Method::Mlp;
     let (default_lr, default_epochs, default_patience) = if mlp { (1e-3, 40, 5) } else { (5e-5, 8, 2) };
     let cfg = ofsted::train::TrainConfig {
@@ -230,7 +241,12 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
         dev_fraction: a.dev_fraction,
         logistic: FitOptions { epochs: a.logistic_epochs, ..Default::default() },
         runtime,
-        fit: FitSettings { epochs: a.epochs.unwrap_or(default_epochs), learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience.unwrap_or(default_patience), seed: a.seed, weight_decay: 0.01 },
+        fit: FitSettings { epochs: a.epochs.unwrap_or(default_epochs), learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience.unwrap_or(default_patience), seed: a.seed, weight_decay: 0.01, distill_weight: if a.teacher.is_some() || a.soft_labels.is_some() { a.distill_weight } else { 0.0 } },
+        teacher: a.teacher.map(|t| {
+            let paths = ofsted::app::config::ModelPaths::new(&models, Some(t.clone()));
+            (t, paths.encoder)
+        }),
+        soft_labels: a.soft_labels,
         command: std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect(),
     };
     let r = ofsted::train::train(&cfg, Mode::detect(a.quiet))?;

@@ -169,3 +169,51 @@ fn classify_output_with_corrected_labels_is_valid_training_data() {
     let m = manifest(&d.path().join("m"));
     assert_eq!(m["report"]["units"], UNITS.len());
 }
+
+#[test]
+fn distilling_writes_the_teachers_probabilities_and_a_rebuild_from_them_needs_no_teacher() {
+    let d = tempfile::tempdir().unwrap();
+    let (data, eval) = train_and_eval(d.path());
+    let teacher = d.path().join("teacher");
+    let r = ofsted(&["train", "-q", "--method", "logistic", "--logistic-epochs", "100", "--data"]).arg(&data).arg("--eval").arg(&eval).arg("--out").arg(&teacher).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let finetune = |extra: &[&str], out: &Path| {
+        let mut args = vec!["train", "-q", "--method", "finetune", "--layers", "1", "--epochs", "1", "--batch-size", "4", "--logistic-epochs", "1"];
+        args.extend_from_slice(extra);
+        args.push("--data");
+        ofsted(&args)
+            .arg(&data)
+            .arg("--eval")
+            .arg(&eval)
+            .arg("--out")
+            .arg(out)
+            .arg("--models-dir")
+            .arg(models())
+            .run()
+    };
+    let student = d.path().join("student");
+    let r = finetune(&["--teacher", teacher.to_str().unwrap()], &student);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (header, rows) = read_csv(&student.join("soft_labels.csv"));
+    assert_eq!(header, ["article_id", "start", "end", "p_strength", "p_improvement", "p_other"]);
+    let m = manifest(&student);
+    let train_units = UNITS.len() - m["report"]["dev_units"].as_u64().unwrap() as usize;
+    assert_eq!(rows.len(), train_units, "one row per training unit, none for dev");
+    for r in &rows {
+        let p: f64 = r[3..].iter().map(|x| x.parse::<f64>().unwrap()).sum();
+        assert!((p - 1.0).abs() < 1e-4, "probabilities sum to 1: {r:?}");
+    }
+    assert_eq!(m["hyperparameters"]["fit"]["distill_weight"], 0.5);
+
+    // the same run from the written file, with no teacher, gives the same layers
+    let again = d.path().join("again");
+    let r = finetune(&["--soft-labels", student.join("soft_labels.csv").to_str().unwrap()], &again);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(student.join("encoder_layers.safetensors")).unwrap(), std::fs::read(again.join("encoder_layers.safetensors")).unwrap());
+
+    // a file made for other data names the unit it lacks
+    let short = write(d.path(), "short.csv", format!("{}\n{}\n", header.join(","), rows[0].join(",")).as_bytes());
+    let r = finetune(&["--soft-labels", short.to_str().unwrap()], &d.path().join("bad"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no soft label for unit") && r.stderr.contains("short.csv"), "{}", r.stderr);
+}

@@ -39,6 +39,9 @@ pub struct FitSettings {
     pub patience: usize,
     pub seed: u64,
     pub weight_decay: f64,
+    /// Share of the loss taken from a teacher's probabilities (distillation), when given.
+    #[serde(default)]
+    pub distill_weight: f64,
 }
 
 pub struct Trained {
@@ -341,7 +344,9 @@ impl SplitEncoder {
     }
 
     /// Fine-tune layers `from..` and the head; early stopping on dev macro-F1.
-    pub fn fit(&mut self, train: (&[&str], &[Label]), dev: (&[&str], &[Label]), from: usize, s: &FitSettings, on_epoch: &mut dyn FnMut(&EpochStat)) -> Result<Trained> {
+    /// `soft`: a teacher's probabilities for the training units (in [`Label::ALL`] order), mixed
+    /// into the loss with weight `s.distill_weight`.
+    pub fn fit(&mut self, train: (&[&str], &[Label]), dev: (&[&str], &[Label]), from: usize, s: &FitSettings, soft: Option<&[[f32; 3]]>, on_epoch: &mut dyn FnMut(&EpochStat)) -> Result<Trained> {
         tch::manual_seed(s.seed as i64);
         let from = from.min(self.stack.len());
         let trainable = self.trainable(from);
@@ -353,6 +358,10 @@ impl SplitEncoder {
         let train_b = self.batches(train.0, s.batch_size, from)?;
         let dev_b = self.batches(dev.0, 64, from)?;
         let (yt, w) = (targets(train.1).to(self.rt.device), class_weights(train.1).to(self.rt.device));
+        if soft.is_some_and(|q| q.len() != train.0.len()) {
+            return Err(Error::Internal("soft labels do not match the training units".into()));
+        }
+        let qt = soft.map(|q| Tensor::from_slice(&q.iter().flatten().copied().collect::<Vec<f32>>()).view([-1, 3]).to(self.rt.device));
         let mut best = Best { f1: -1.0, epoch: 0, saved: Vec::new() };
         let mut history = Vec::new();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(s.seed);
@@ -363,7 +372,16 @@ impl SplitEncoder {
             for &bi in &order {
                 let b = &train_b[bi];
                 let idx = Tensor::from_slice(&b.idx.iter().map(|&i| i as i64).collect::<Vec<_>>()).to(self.rt.device);
-                let loss = self.logits(b, from, true).cross_entropy_loss::<Tensor>(&yt.index_select(0, &idx), Some(w.shallow_clone()), tch::Reduction::Mean, -100, 0.0);
+                let z = self.logits(b, from, true);
+                let hard = z.cross_entropy_loss::<Tensor>(&yt.index_select(0, &idx), Some(w.shallow_clone()), tch::Reduction::Mean, -100, 0.0);
+                let loss = match &qt {
+                    // cross-entropy against the teacher's distribution (KL up to a constant)
+                    Some(q) => {
+                        let soft = -(q.index_select(0, &idx) * z.log_softmax(-1, tch::Kind::Float)).sum_dim_intlist([-1i64].as_slice(), false, tch::Kind::Float).mean(tch::Kind::Float);
+                        hard * (1.0 - s.distill_weight) + soft * s.distill_weight
+                    }
+                    None => hard,
+                };
                 opt.backward_step(&loss);
                 total += loss.double_value(&[]) * b.idx.len() as f64;
             }

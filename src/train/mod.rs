@@ -53,6 +53,11 @@ pub struct TrainConfig {
     pub dev_fraction: f64,
     pub logistic: FitOptions,
     pub fit: FitSettings,
+    /// Distillation (fine-tuning only): a teacher model folder and its encoder folder, whose
+    /// probabilities on the training units are computed and written to `SOFT_LABELS_FILE`...
+    pub teacher: Option<(PathBuf, PathBuf)>,
+    /// ...or a file of such probabilities made before (so a rebuild needs no teacher).
+    pub soft_labels: Option<PathBuf>,
     pub runtime: Runtime,
     /// The command line, recorded in the manifest (settings from the environment are in `hyperparameters`).
     pub command: Vec<String>,
@@ -211,8 +216,9 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
                     split.init_from(&LinearHead::fit(&rows(&x, &tr), &pick(&tr), &cfg.logistic), None)?;
                 }
             }
+            let soft = soft_labels(cfg, &units.iter().map(|(_, u)| u).collect::<Vec<_>>(), &tr, progress_mode)?;
             let bar = epochs_bar(cfg.fit.epochs);
-            let t = split.fit((&pick_text(&tr), &pick(&tr)), (&pick_text(&dv), &pick(&dv)), n_layers - cfg.layers, &cfg.fit, &mut on_epoch(&bar))?;
+            let t = split.fit((&pick_text(&tr), &pick(&tr)), (&pick_text(&dv), &pick(&dv)), n_layers - cfg.layers, &cfg.fit, soft.as_deref(), &mut on_epoch(&bar))?;
             bar.finish();
             (t.head, t.layers, t.history, t.best_epoch)
         }
@@ -284,6 +290,49 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
         manifest.write(&cfg.out)?;
     }
     Ok(report)
+}
+
+/// File of teacher probabilities per training unit, written into the model folder by `--teacher`
+/// and read back by `--soft-labels`: `article_id,start,end,p_strength,p_improvement,p_other`.
+pub const SOFT_LABELS_FILE: &str = "soft_labels.csv";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SoftRow {
+    article_id: String,
+    start: usize,
+    end: usize,
+    p_strength: f32,
+    p_improvement: f32,
+    p_other: f32,
+}
+
+/// The teacher's probabilities for the training units `tr`, when distilling.
+fn soft_labels(cfg: &TrainConfig, units: &[&LabelledUnit], tr: &[usize], mode: Mode) -> Result<Option<Vec<[f32; 3]>>> {
+    use crate::model::classifier::{SentenceClassifier, SentenceModel};
+    let key = |u: &LabelledUnit| (u.article_id.clone(), u.start, u.end);
+    if let Some((model, encoder)) = &cfg.teacher {
+        let teacher = SentenceModel::load(model, Encoder::load(encoder, &cfg.runtime)?)?;
+        let texts: Vec<&str> = tr.iter().map(|&i| units[i].text.as_str()).collect();
+        let bar = Progress::new(mode, "units (teacher)", texts.len() as u64);
+        let probs: Vec<[f32; 3]> = teacher.predict(&texts, &mut |n| bar.items_done(n))?.into_iter().map(|p| p.probs).collect();
+        bar.finish();
+        let rows = tr.iter().zip(&probs).map(|(&i, p)| {
+            let (article_id, start, end) = key(units[i]);
+            SoftRow { article_id, start, end, p_strength: p[0], p_improvement: p[1], p_other: p[2] }
+        });
+        crate::io::output::write_csv(&cfg.out.join(SOFT_LABELS_FILE), &["article_id", "start", "end", "p_strength", "p_improvement", "p_other"], rows)?;
+        return Ok(Some(probs));
+    }
+    let Some(file) = &cfg.soft_labels else { return Ok(None) };
+    let (rows, errors) = corpus::read_rows::<SoftRow>(file);
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e);
+    }
+    let by_unit: std::collections::HashMap<(String, usize, usize), [f32; 3]> = rows.into_iter().map(|(_, r)| ((r.article_id, r.start, r.end), [r.p_strength, r.p_improvement, r.p_other])).collect();
+    tr.iter()
+        .map(|&i| by_unit.get(&key(units[i])).copied().ok_or_else(|| Error::data(file, None, format!("no soft label for unit {}:{}-{} (made for other training data?)", units[i].article_id, units[i].start, units[i].end))))
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
 }
 
 /// Fit the temperature of the model just written on its dev units, through the inference path
