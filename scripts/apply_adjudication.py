@@ -13,14 +13,10 @@ import csv
 import json
 import os
 import sys
-import unicodedata
+
+from agreement import norm  # the same name and text normalisation the agreement report used
 
 OFFICIAL_COLUMNS = ["article_id", "name", "title", "role", "organisation", "is_official", "ward", "party"]
-
-
-def norm(s):
-    s = unicodedata.normalize("NFKC", s).replace("’", "'").lower()
-    return " ".join(s.split())
 
 
 def read(path):

@@ -17,7 +17,7 @@ use finetune::SplitEncoder;
 use crate::model::head::{sample_weights, FitOptions, LinearHead};
 use crate::label::Label;
 use crate::metrics;
-use crate::io::output::write_json;
+use crate::io::output::{write_json, Row};
 use crate::progress::{Mode, Progress};
 use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
@@ -294,7 +294,7 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
 
 /// File of teacher probabilities per training unit, written into the model folder by `--teacher`
 /// and read back by `--soft-labels`: `article_id,start,end,p_strength,p_improvement,p_other`.
-pub const SOFT_LABELS_FILE: &str = "soft_labels.csv";
+pub const SOFT_LABELS_FILE: &str = <SoftRow as Row>::FILE;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct SoftRow {
@@ -304,6 +304,14 @@ struct SoftRow {
     p_strength: f32,
     p_improvement: f32,
     p_other: f32,
+}
+
+impl Row for SoftRow {
+    const FILE: &'static str = "soft_labels.csv";
+    const COLUMNS: &'static [&'static str] = &["article_id", "start", "end", "p_strength", "p_improvement", "p_other"];
+    fn article_id(&self) -> &str {
+        &self.article_id
+    }
 }
 
 /// The teacher's probabilities for the training units `tr`, when distilling.
@@ -320,7 +328,7 @@ fn soft_labels(cfg: &TrainConfig, units: &[&LabelledUnit], tr: &[usize], mode: M
             let (article_id, start, end) = key(units[i]);
             SoftRow { article_id, start, end, p_strength: p[0], p_improvement: p[1], p_other: p[2] }
         });
-        crate::io::output::write_csv(&cfg.out.join(SOFT_LABELS_FILE), &["article_id", "start", "end", "p_strength", "p_improvement", "p_other"], rows)?;
+        crate::io::output::write_rows(&cfg.out, rows)?;
         return Ok(Some(probs));
     }
     let Some(file) = &cfg.soft_labels else { return Ok(None) };
