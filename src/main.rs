@@ -86,6 +86,10 @@ struct TrainArgs {
     /// Share of the loss from the teacher's probabilities when distilling
     #[arg(long, default_value_t = 0.5, value_name = "X")]
     distill_weight: f64,
+    /// Epochs of a SetFit-style contrastive phase (pairs of units pulled together when they share
+    /// a label, apart when not) before the head is fitted and fine-tuning starts (finetune only)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    contrastive_epochs: usize,
     /// Base encoder: a folder in MODELS_DIR ("encoder" = all-MiniLM-L6-v2, fast; "mpnet" =
     /// all-mpnet-base-v2, about 5x slower, more accurate). classify and eval load the one a model was trained on
     #[arg(long, env = "OFSTED_ENCODER", default_value = "encoder", value_name = "NAME")]
@@ -223,6 +227,9 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     if a.batch_size == 0 || a.epochs == Some(0) {
         anyhow::bail!("--batch-size and --epochs must be at least 1");
     }
+    if a.contrastive_epochs > 0 && (a.method != Method::Finetune || a.init.is_some()) {
+        anyhow::bail!("--contrastive-epochs needs --method finetune and no --init (the phase comes before the head is fitted)");
+    }
     let runtime = Runtime::new(a.threads, DEFAULT_BATCH_SIZE, true)?;
     let models = models_dir(a.models_dir.as_deref())?;
     // the eval set and the blind set measure; training must never repeat them
@@ -241,7 +248,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
         dev_fraction: a.dev_fraction,
         logistic: FitOptions { epochs: a.logistic_epochs, ..Default::default() },
         runtime,
-        fit: FitSettings { epochs: a.epochs.unwrap_or(default_epochs), learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience.unwrap_or(default_patience), seed: a.seed, weight_decay: 0.01, distill_weight: if a.teacher.is_some() || a.soft_labels.is_some() { a.distill_weight } else { 0.0 } },
+        fit: FitSettings { epochs: a.epochs.unwrap_or(default_epochs), learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience.unwrap_or(default_patience), seed: a.seed, weight_decay: 0.01, distill_weight: if a.teacher.is_some() || a.soft_labels.is_some() { a.distill_weight } else { 0.0 }, contrastive_epochs: a.contrastive_epochs },
         teacher: a.teacher.map(|t| {
             let paths = ofsted::app::config::ModelPaths::new(&models, Some(t.clone()));
             (t, paths.encoder)

@@ -131,7 +131,7 @@ fn mpnet_fine_tunes_top_layers_and_the_layers_file_loads_for_inference() {
 
     let zero = LinearHead { labels: Label::ALL.to_vec(), weight: ndarray::Array2::zeros((3, 768)), bias: ndarray::Array1::zeros(3), hidden: None };
     split.init_from(&zero, None).unwrap();
-    let s = FitSettings { epochs: 2, learning_rate: 1e-4, batch_size: 4, patience: 2, seed: 7, weight_decay: 0.01, distill_weight: 0.0 };
+    let s = FitSettings { epochs: 2, learning_rate: 1e-4, batch_size: 4, patience: 2, seed: 7, weight_decay: 0.01, distill_weight: 0.0, contrastive_epochs: 0 };
     let t = split.fit((&texts[..12], &labels[..12]), (&texts[12..], &labels[12..]), 11, &s, None, &mut |_| {}).unwrap();
     assert_eq!(t.layers.len(), 16, "{:?}", t.layers.iter().map(|l| &l.0).collect::<Vec<_>>());
     assert!(t.layers.iter().all(|(n, _)| n.starts_with("encoder.layer.11.")), "only the top layer trains");

@@ -217,3 +217,22 @@ fn distilling_writes_the_teachers_probabilities_and_a_rebuild_from_them_needs_no
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("no soft label for unit") && r.stderr.contains("short.csv"), "{}", r.stderr);
 }
+
+#[test]
+fn a_contrastive_phase_lowers_its_pair_loss_and_is_recorded_in_the_manifest() {
+    let d = tempfile::tempdir().unwrap();
+    let (data, eval) = train_and_eval(d.path());
+    let out = d.path().join("setfit");
+    let r = ofsted(&["train", "-q", "--method", "finetune", "--layers", "2", "--contrastive-epochs", "4", "--epochs", "1", "--lr", "0.0005", "--batch-size", "4", "--data"])
+        .arg(&data).arg("--eval").arg(&eval).arg("--out").arg(&out).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m = manifest(&out);
+    assert_eq!(m["hyperparameters"]["fit"]["contrastive_epochs"], 4);
+    let losses: Vec<f64> = m["report"]["contrastive_loss"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    assert_eq!(losses.len(), 4);
+    assert!(losses[3] < losses[0], "pair loss {losses:?}");
+    // the phase needs a head to be fitted after it, so it refuses --init
+    let r = ofsted(&["train", "-q", "--contrastive-epochs", "1", "--init"]).arg(&out).arg("--data").arg(&data).arg("--out").arg(d.path().join("x")).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--contrastive-epochs"), "{}", r.stderr);
+}

@@ -42,6 +42,9 @@ pub struct FitSettings {
     /// Share of the loss taken from a teacher's probabilities (distillation), when given.
     #[serde(default)]
     pub distill_weight: f64,
+    /// Epochs of a SetFit-style contrastive phase before the head is fitted (0 = none).
+    #[serde(default)]
+    pub contrastive_epochs: usize,
 }
 
 pub struct Trained {
@@ -152,6 +155,20 @@ pub fn fit_mlp(x_train: &Array2<f32>, y_train: &[Label], x_dev: &Array2<f32>, y_
         hidden: Some(Hidden { weight: to_array2(&l1.ws)?, bias: to_array1(l1.bs.as_ref().unwrap())? }),
     };
     Ok(Trained { head, layers: Vec::new(), history, best_epoch: best.epoch })
+}
+
+/// Squared error between the cosine of every pair of (unit-length) embeddings and 1 for the same
+/// label, 0 otherwise; the mean over positive pairs and over negative pairs count half each.
+pub fn pair_loss(e: &Tensor, y: &Tensor) -> Tensor {
+    let n = e.size()[0];
+    let cos = e.matmul(&e.transpose(0, 1));
+    let same = y.unsqueeze(1).eq_tensor(&y.unsqueeze(0)).to_kind(Kind::Float);
+    let upper = Tensor::ones([n, n], (Kind::Float, e.device())).triu(1);
+    let err = (&cos - &same).square() * &upper;
+    let pos = &same * &upper;
+    let neg = (same.ones_like() - &same) * &upper;
+    let part = |w: &Tensor| (&err * w).sum(Kind::Float) / w.sum(Kind::Float).clamp_min(1.0);
+    (part(&pos) + part(&neg)) * 0.5
 }
 
 /// Embeddings and layers of either backbone, run one layer at a time.
@@ -343,6 +360,47 @@ impl SplitEncoder {
         out
     }
 
+    /// SetFit-style contrastive phase (Tunstall et al., 2022): train layers `from..` so that the
+    /// cosine of two training units' embeddings approaches 1 when they share a label and 0 when
+    /// not. Pairs are all pairs within a batch, batches re-drawn at random each epoch, positive
+    /// and negative pairs weighted equally. Returns the mean loss of each epoch.
+    pub fn contrast(&mut self, train: (&[&str], &[Label]), from: usize, s: &FitSettings, on_epoch: &mut dyn FnMut(usize, f64)) -> Result<Vec<f64>> {
+        tch::manual_seed(s.seed as i64);
+        let from = from.min(self.stack.len());
+        for (_, t) in self.vs.variables() {
+            let _ = t.set_requires_grad(false);
+        }
+        let vars: Vec<Tensor> = self.trainable(from).into_iter().filter(|(n, _)| !n.starts_with(HEAD_PREFIX)).map(|(_, t)| t.set_requires_grad(true)).collect();
+        let mut opt = nn::AdamW { wd: s.weight_decay, ..Default::default() }.build(&self.vs, s.learning_rate).map_err(|e| Error::Config(e.to_string()))?;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(s.seed ^ 0x5e7f17);
+        let mut order: Vec<usize> = (0..train.0.len()).collect();
+        // twice the fine-tuning batch: n units give n(n-1)/2 pairs
+        let group = (2 * s.batch_size).max(2);
+        let mut losses = Vec::new();
+        for epoch in 1..=s.contrastive_epochs {
+            order.shuffle(&mut rng);
+            let (mut total, mut seen) = (0.0, 0usize);
+            for chunk in order.chunks(group).filter(|c| c.len() >= 2) {
+                let texts: Vec<&str> = chunk.iter().map(|&i| train.0[i]).collect();
+                let labels: Vec<i64> = chunk.iter().map(|&i| train.1[i].index() as i64).collect();
+                for b in self.batches(&texts, chunk.len(), from)? {
+                    let y = Tensor::from_slice(&b.idx.iter().map(|&i| labels[i]).collect::<Vec<_>>()).to(self.rt.device);
+                    let loss = pair_loss(&self.pooled(&b, from, true), &y);
+                    opt.backward_step(&loss);
+                    total += loss.double_value(&[]) * b.idx.len() as f64;
+                    seen += b.idx.len();
+                }
+            }
+            let mean = total / seen.max(1) as f64;
+            on_epoch(epoch, mean);
+            losses.push(mean);
+        }
+        for t in &vars {
+            let _ = t.set_requires_grad(false);
+        }
+        Ok(losses)
+    }
+
     /// Fine-tune layers `from..` and the head; early stopping on dev macro-F1.
     /// `soft`: a teacher's probabilities for the training units (in [`Label::ALL`] order), mixed
     /// into the loss with weight `s.distill_weight`.
@@ -402,5 +460,28 @@ impl SplitEncoder {
         let head = LinearHead { labels: Label::ALL.to_vec(), weight: to_array2(head_w)?, bias: to_array1(head_b)?, hidden: None };
         let layers = trainable.into_iter().filter(|(n, _)| !n.starts_with(HEAD_PREFIX)).map(|(n, t)| (n, t.detach().copy())).collect();
         Ok(Trained { head, layers, history, best_epoch: best.epoch })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit_rows(rows: &[[f32; 2]]) -> Tensor {
+        let flat: Vec<f32> = rows.iter().flatten().copied().collect();
+        let t = Tensor::from_slice(&flat).view([rows.len() as i64, 2]);
+        &t / t.norm_scalaropt_dim(2, [1i64].as_slice(), true)
+    }
+
+    #[test]
+    fn pair_loss_is_zero_when_labels_match_geometry_and_grows_when_they_do_not() {
+        let y = Tensor::from_slice(&[0i64, 0, 1]);
+        // the two strengths point the same way, the improvement is orthogonal to them
+        let good = pair_loss(&unit_rows(&[[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), &y).double_value(&[]);
+        assert!(good.abs() < 1e-6, "{good}");
+        // swapped: the improvement sits on the first strength, the second strength is orthogonal
+        let bad = pair_loss(&unit_rows(&[[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]]), &y).double_value(&[]);
+        // positive pair cos 0 -> error 1; negatives: cos 1 (error 1) and 0 (error 0) -> mean 0.5
+        assert!((bad - 0.75).abs() < 1e-6, "{bad}");
     }
 }

@@ -76,6 +76,9 @@ pub struct TrainReport {
     pub train_loss_last: f64,
     pub wall_seconds: f64,
     pub history: Vec<EpochStat>,
+    /// Mean pair loss of each contrastive epoch (empty without that phase).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contrastive_loss: Vec<f64>,
 }
 
 /// Deterministic article order for a seed: sort by sha256(seed, id).
@@ -173,6 +176,7 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
         Ok(x)
     };
 
+    let mut contrastive_loss = Vec::new();
     let (head, layers, history, best_epoch) = match cfg.method {
         Method::Logistic => {
             let encoder = Encoder::load(&cfg.encoder_dir, &cfg.runtime)?;
@@ -208,6 +212,17 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
                 Some(init) => {
                     let lf = init.join(LAYERS_FILE);
                     split.init_from(&LinearHead::read(&init.join(HEAD_FILE))?, lf.is_file().then_some(lf.as_path()))?;
+                }
+                None if cfg.fit.contrastive_epochs > 0 => {
+                    let bar = Progress::new(progress_mode, "contrastive epochs", cfg.fit.contrastive_epochs as u64);
+                    contrastive_loss = split.contrast((&pick_text(&tr), &pick(&tr)), n_layers - cfg.layers, &cfg.fit, &mut |epoch, loss| {
+                        bar.println(&format!("[ofsted] contrastive epoch {epoch}: pair loss {loss:.4}"));
+                        bar.items_done(1);
+                    })?;
+                    bar.finish();
+                    // as SetFit does, the head is then fitted on the contrasted embeddings
+                    let x = split.embed(&pick_text(&tr))?;
+                    split.init_from(&LinearHead::fit(&x, &pick(&tr), &cfg.logistic), None)?;
                 }
                 None => {
                     // warm start: the head begins as a logistic fit on the frozen embeddings
@@ -249,6 +264,7 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
         train_loss_last: history.last().map_or(f64::NAN, |h| h.train_loss),
         wall_seconds: started.elapsed().as_secs_f64(),
         history,
+        contrastive_loss,
     };
     let mut manifest = Manifest {
         calibration: None,
