@@ -14,8 +14,8 @@ say() { printf '[default-model] %s\n' "$*" >&2; }
 fail() { printf '[default-model] FAILED: %s\n' "$*" >&2; exit 1; }
 [ -x "$bin" ] || fail "$bin is missing: build it first (cargo build --release)"
 
-# 0 when models/default was built from this recipe and the current corpus files, layers intact
-python3 - "$recipe" "$out" "$root" <<'PY' && { say "ok     models/default is current (recipe, corpus and layer checksums match)"; exit 0; }
+# 0 when models/default was built from this recipe, the current corpus files and soft labels, layers intact
+python3 - "$recipe" "$out" "$root" <<'PY' && { say "ok     models/default is current (recipe, corpus, soft-label and layer checksums match)"; exit 0; }
 import hashlib, json, os, sys
 recipe, out, root = sys.argv[1:]
 sha = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
@@ -27,6 +27,9 @@ try:
     for d in m["training_data"]:
         for f in d["files"]:
             if sha(os.path.join(root, f["path"])) != f["sha256"]: sys.exit(1)
+    # the teacher probabilities are an input too: a new soft-labels file means a new model
+    d = m.get("distillation")
+    if d and sha(os.path.join(root, d["soft_labels"])) != d["sha256"]: sys.exit(1)
     layers = m["fine_tuned_layers"]
     if layers and sha(os.path.join(out, layers["file"])) != layers["sha256"]: sys.exit(1)
 except (OSError, KeyError, TypeError, ValueError):

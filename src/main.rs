@@ -86,6 +86,10 @@ struct TrainArgs {
     /// Share of the loss from the teacher's probabilities when distilling
     #[arg(long, default_value_t = 0.5, value_name = "X")]
     distill_weight: f64,
+    /// Read each unit with its context: the article's headline and the unit before it (the
+    /// unit's embedding still averages only its own tokens). classify then builds contexts too
+    #[arg(long)]
+    context: bool,
     /// Epochs of a SetFit-style contrastive phase (pairs of units pulled together when they share
     /// a label, apart when not) before the head is fitted and fine-tuning starts (finetune only)
     #[arg(long, default_value_t = 0, value_name = "N")]
@@ -227,6 +231,9 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     if a.batch_size == 0 || a.epochs == Some(0) {
         anyhow::bail!("--batch-size and --epochs must be at least 1");
     }
+    if (a.teacher.is_some() || a.soft_labels.is_some()) && a.method != Method::Finetune {
+        anyhow::bail!("--teacher and --soft-labels need --method finetune (distillation trains the encoder)");
+    }
     if a.contrastive_epochs > 0 && (a.method != Method::Finetune || a.init.is_some()) {
         anyhow::bail!("--contrastive-epochs needs --method finetune and no --init (the phase comes before the head is fitted)");
     }
@@ -254,6 +261,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
             (t, paths.encoder)
         }),
         soft_labels: a.soft_labels,
+        context: a.context,
         command: std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect(),
     };
     let r = ofsted::train::train(&cfg, Mode::detect(a.quiet))?;

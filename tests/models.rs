@@ -1,7 +1,7 @@
 //! Real-model checks: both models load from the setup output and do their jobs on invented text.
 
 mod common;
-use ofsted::model::classifier::{SentenceClassifier, SentenceModel};
+use ofsted::model::classifier::{SentenceClassifier, SentenceModel, Units};
 use ofsted::model::encoder::Encoder;
 use ofsted::label::Label;
 use ofsted::model::ner::{NerModel, PersonTagger};
@@ -52,7 +52,7 @@ fn default_classifier_separates_clear_praise_from_clear_criticism() {
         "Inspectors found serious weaknesses: too many children wait too long for help and managers do not check plans.",
         "The report was published on the Ofsted website on Tuesday morning.",
     ];
-    let p = model.predict(&texts, &mut |_| {}).unwrap();
+    let p = model.predict(Units::plain(&texts), &mut |_| {}).unwrap();
     assert_eq!(p[0].label, Label::Strength, "{p:?}");
     assert_eq!(p[1].label, Label::Improvement, "{p:?}");
     assert!(p[0].probs[0] > p[1].probs[0] && p[1].probs[1] > p[0].probs[1]);
@@ -67,10 +67,42 @@ fn training_and_inference_pool_the_same_embedding() {
     ];
     let dir = common::models().join("encoder");
     let inference = Encoder::load(&dir, &rt(2)).unwrap().embed(&texts, &mut |_| {}).unwrap();
-    let training = SplitEncoder::load(&dir, &rt(2)).unwrap().embed(&texts).unwrap();
+    let training = SplitEncoder::load(&dir, &rt(2)).unwrap().embed(Units::plain(&texts)).unwrap();
     for i in 0..texts.len() {
         let cos = inference.row(i).dot(&training.row(i));
         let diff = (&inference.row(i) - &training.row(i)).mapv(f32::abs).fold(0.0f32, |a, &b| a.max(b));
         assert!(cos > 0.99999 && diff < 1e-4, "row {i}: cosine {cos}, max difference {diff}");
+    }
+}
+
+#[test]
+fn a_unit_read_with_context_keeps_its_own_embedding_and_training_agrees_with_inference() {
+    let texts = ["Leaders were praised for stable teams.", "Too many plans are late.", "Read more"];
+    let contexts = [Some("Council rated good | The report was published today.".to_string()), None, Some("Ofsted verdict on children's services".to_string())];
+    let dir = common::models().join("encoder");
+    let enc = Encoder::load(&dir, &rt(2)).unwrap();
+    let plain = enc.embed(&texts, &mut |_| {}).unwrap();
+    let with = enc.embed_with_context(&texts, &contexts, &mut |_| {}).unwrap();
+    let ctx_texts = [contexts[0].as_deref().unwrap()];
+    let ctx_alone = enc.embed(&ctx_texts, &mut |_| {}).unwrap();
+    for i in [0usize, 2] {
+        let to_plain = with.row(i).dot(&plain.row(i));
+        assert!(to_plain < 0.99999, "row {i}: the context changed nothing");
+    }
+    // a sentence stays nearer itself than its context: the mean is over the unit's tokens only
+    let (to_plain, to_context) = (with.row(0).dot(&plain.row(0)), with.row(0).dot(&ctx_alone.row(0)));
+    assert!(to_plain > to_context, "cosine {to_plain} to the unit, {to_context} to its context");
+    let tok = ofsted::model::bert::load_tokenizer(&dir).unwrap();
+    let pair = ofsted::model::bert::encode_with_context(&tok, &texts[2..], &contexts[2..]).unwrap();
+    let single = ofsted::model::bert::encode_all(&tok, &texts[2..]).unwrap();
+    let (pool, types) = ofsted::model::bert::pool_tensors(&[&pair[0]], tch::Device::Cpu);
+    assert_eq!(pool.sum(tch::Kind::Int64).int64_value(&[]) as usize, single[0].len(), "pooled tokens: [CLS] unit [SEP]");
+    assert!(pair[0].len() > single[0].len() && types.is_some());
+    let same = with.row(1).dot(&plain.row(1));
+    assert!(same > 0.99999, "a unit with no context is embedded as without: {same}");
+    let training = SplitEncoder::load(&dir, &rt(2)).unwrap().embed(Units { texts: &texts, contexts: Some(&contexts) }).unwrap();
+    for i in 0..texts.len() {
+        let cos = with.row(i).dot(&training.row(i));
+        assert!(cos > 0.99999, "row {i}: cosine {cos} between training and inference with context");
     }
 }

@@ -4,7 +4,7 @@
 
 mod common;
 use ofsted::label::Label;
-use ofsted::model::classifier::{save_layers, SentenceModel, HEAD_FILE, LAYERS_FILE};
+use ofsted::model::classifier::{save_layers, SentenceModel, Units, HEAD_FILE, LAYERS_FILE};
 use ofsted::model::encoder::{Architecture, Encoder};
 use ofsted::model::head::LinearHead;
 use ofsted::model::mpnet::{relative_position_bucket, MAX_DISTANCE};
@@ -122,7 +122,7 @@ fn mpnet_fine_tunes_top_layers_and_the_layers_file_loads_for_inference() {
 
     // training computes the embeddings inference does
     let base = Encoder::load(&dir(), &rt(8)).unwrap().embed(&texts, &mut |_| {}).unwrap();
-    let training = split.embed(&texts).unwrap();
+    let training = split.embed(Units::plain(&texts)).unwrap();
     for i in 0..texts.len() {
         let cos = base.row(i).dot(&training.row(i));
         let diff = (&base.row(i) - &training.row(i)).mapv(f32::abs).fold(0.0f32, |a, &b| a.max(b));
@@ -132,7 +132,7 @@ fn mpnet_fine_tunes_top_layers_and_the_layers_file_loads_for_inference() {
     let zero = LinearHead { labels: Label::ALL.to_vec(), weight: ndarray::Array2::zeros((3, 768)), bias: ndarray::Array1::zeros(3), hidden: None };
     split.init_from(&zero, None).unwrap();
     let s = FitSettings { epochs: 2, learning_rate: 1e-4, batch_size: 4, patience: 2, seed: 7, weight_decay: 0.01, distill_weight: 0.0, contrastive_epochs: 0 };
-    let t = split.fit((&texts[..12], &labels[..12]), (&texts[12..], &labels[12..]), 11, &s, None, &mut |_| {}).unwrap();
+    let t = split.fit((Units::plain(&texts[..12]), &labels[..12]), (Units::plain(&texts[12..]), &labels[12..]), 11, &s, None, &mut |_| {}).unwrap();
     assert_eq!(t.layers.len(), 16, "{:?}", t.layers.iter().map(|l| &l.0).collect::<Vec<_>>());
     assert!(t.layers.iter().all(|(n, _)| n.starts_with("encoder.layer.11.")), "only the top layer trains");
     let original = Tensor::read_safetensors(dir().join("model.safetensors")).unwrap();
@@ -147,7 +147,7 @@ fn mpnet_fine_tunes_top_layers_and_the_layers_file_loads_for_inference() {
     std::fs::write(out.path().join(HEAD_FILE), serde_json::to_string(&t.head).unwrap()).unwrap();
     let model = SentenceModel::load(out.path(), Encoder::load(&dir(), &rt(8)).unwrap()).unwrap();
     assert!(model.layers_sha256.is_some());
-    let tuned = split.embed(&texts).unwrap();
+    let tuned = split.embed(Units::plain(&texts)).unwrap();
     let served = model.encoder.embed(&texts, &mut |_| {}).unwrap();
     for i in 0..texts.len() {
         // the layers file is float16, so inference sees the trained layers rounded

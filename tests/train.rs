@@ -204,12 +204,15 @@ fn distilling_writes_the_teachers_probabilities_and_a_rebuild_from_them_needs_no
         assert!((p - 1.0).abs() < 1e-4, "probabilities sum to 1: {r:?}");
     }
     assert_eq!(m["hyperparameters"]["fit"]["distill_weight"], 0.5);
+    assert_eq!(m["distillation"]["sha256"].as_str().unwrap(), sha256_hex(&std::fs::read(student.join("soft_labels.csv")).unwrap()), "the manifest names the probabilities it was trained on");
 
     // the same run from the written file, with no teacher, gives the same layers
     let again = d.path().join("again");
     let r = finetune(&["--soft-labels", student.join("soft_labels.csv").to_str().unwrap()], &again);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(std::fs::read(student.join("encoder_layers.safetensors")).unwrap(), std::fs::read(again.join("encoder_layers.safetensors")).unwrap());
+    assert_eq!(manifest(&again)["distillation"]["sha256"], m["distillation"]["sha256"]);
+    assert!(manifest(&again)["distillation"]["teacher"].is_null());
 
     // a file made for other data names the unit it lacks
     let short = write(d.path(), "short.csv", format!("{}\n{}\n", header.join(","), rows[0].join(",")).as_bytes());
@@ -235,4 +238,33 @@ fn a_contrastive_phase_lowers_its_pair_loss_and_is_recorded_in_the_manifest() {
     let r = ofsted(&["train", "-q", "--contrastive-epochs", "1", "--init"]).arg(&out).arg("--data").arg(&data).arg("--out").arg(d.path().join("x")).arg("--models-dir").arg(models()).run();
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--contrastive-epochs"), "{}", r.stderr);
+}
+
+#[test]
+fn a_model_trained_with_context_records_it_and_classify_reads_the_context() {
+    let d = tempfile::tempdir().unwrap();
+    let (data, eval) = train_and_eval(d.path());
+    let out = d.path().join("ctx");
+    let r = ofsted(&["train", "-q", "--method", "finetune", "--context", "--layers", "2", "--epochs", "2", "--lr", "0.0005", "--batch-size", "4", "--data"])
+        .arg(&data).arg("--eval").arg(&eval).arg("--out").arg(&out).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(manifest(&out)["context"], true);
+    // the same unit under two headlines: only a context model can tell them apart
+    write(d.path(), "in/a.txt", b"Council rated outstanding by inspectors\n\nThe report was published on Tuesday.\n");
+    write(d.path(), "in/b.txt", b"Subscribe to our newsletter\n\nThe report was published on Tuesday.\n");
+    let classify = |model: &Path, o: &str| {
+        let r = ofsted(&["classify", "-q"]).arg(d.path().join("in")).arg("--out").arg(d.path().join(o)).arg("--model").arg(model).arg("--models-dir").arg(models()).run();
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        read_csv(&d.path().join(o).join("sentences.csv")).1
+    };
+    let rows = classify(&out, "o");
+    let second = |id: &str| rows.iter().find(|r| r[0] == id && r[1] == "1").unwrap()[5..9].to_vec();
+    assert_ne!(second("a"), second("b"), "same unit, different headlines, same probabilities");
+    // without the manifest's context flag the two are the same unit again
+    let mut m = manifest(&out);
+    m["context"] = serde_json::Value::Bool(false);
+    std::fs::write(out.join("manifest.json"), serde_json::to_string(&m).unwrap()).unwrap();
+    let rows = classify(&out, "o2");
+    let second = |id: &str| rows.iter().find(|r| r[0] == id && r[1] == "1").unwrap()[5..9].to_vec();
+    assert_eq!(second("a"), second("b"));
 }

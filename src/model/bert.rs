@@ -65,6 +65,44 @@ pub fn encode_all(tokenizer: &Tokenizer, texts: &[&str]) -> Result<Vec<Encoding>
         .map_err(|e| Error::runtime("tokenizer", e))
 }
 
+/// Encodings of the units, each paired with its context when one is given: the unit is the
+/// first sequence (its tokens and positions are as without context), the context the second.
+/// Truncation shortens the longer of the two first.
+pub fn encode_with_context(tokenizer: &Tokenizer, texts: &[&str], contexts: &[Option<String>]) -> Result<Vec<Encoding>> {
+    if texts.len() != contexts.len() {
+        return Err(Error::Internal(format!("{} units but {} contexts", texts.len(), contexts.len())));
+    }
+    let inputs: Vec<tokenizers::EncodeInput> = texts
+        .iter()
+        .zip(contexts)
+        .map(|(&t, c)| match c {
+            Some(c) => (t, c.as_str()).into(),
+            None => t.into(),
+        })
+        .collect();
+    tokenizer.encode_batch(inputs, true).map_err(|e| Error::runtime("tokenizer", e))
+}
+
+/// `[batch, longest]` pooling mask and, when any encoding has a second sequence, token type ids:
+/// a unit's embedding is the mean over the tokens before its context (the unit's own and the
+/// special tokens around it), never over the context, which the attention still sees. Without context the pooling mask is the attention mask.
+pub fn pool_tensors(encodings: &[&Encoding], device: Device) -> (Tensor, Option<Tensor>) {
+    let width = encodings.iter().map(|e| e.len()).max().unwrap_or(0);
+    let mut pool = vec![0i64; encodings.len() * width];
+    let mut types = vec![0i64; encodings.len() * width];
+    for (r, e) in encodings.iter().enumerate() {
+        // the context and everything after it are left out of the mean
+        let context_at = e.get_sequence_ids().iter().position(|s| *s == Some(1)).unwrap_or(e.len());
+        for (c, (&m, &t)) in e.get_attention_mask().iter().zip(e.get_type_ids()).enumerate() {
+            pool[r * width + c] = if c < context_at { m as i64 } else { 0 };
+            types[r * width + c] = t as i64;
+        }
+    }
+    let shape = [encodings.len() as i64, width as i64];
+    let paired = encodings.iter().any(|e| e.n_sequences() > 1);
+    (Tensor::from_slice(&pool).view(shape).to(device), paired.then(|| Tensor::from_slice(&types).view(shape).to(device)))
+}
+
 /// Indices grouped into batches of similar length: padding waste is what makes CPU inference slow.
 pub fn sorted_batches(lengths: &[usize], batch_size: usize) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..lengths.len()).collect();

@@ -29,9 +29,27 @@ impl Prediction {
     }
 }
 
-/// Labels a batch of unit texts; the output has one prediction per input, in order.
+/// What a sentence classifier reads: the unit texts and, when the caller made them, each unit's
+/// context ([`crate::text::context_before`]), which only a model trained with context uses.
+#[derive(Clone, Copy)]
+pub struct Units<'a> {
+    pub texts: &'a [&'a str],
+    pub contexts: Option<&'a [Option<String>]>,
+}
+
+impl<'a> Units<'a> {
+    pub fn plain(texts: &'a [&'a str]) -> Units<'a> {
+        Units { texts, contexts: None }
+    }
+}
+
+/// Labels a batch of units; the output has one prediction per input, in order.
 pub trait SentenceClassifier {
-    fn predict(&self, texts: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Vec<Prediction>>;
+    /// Whether predictions read the units' contexts (callers build contexts only then).
+    fn reads_context(&self) -> bool {
+        false
+    }
+    fn predict(&self, units: Units<'_>, progress: &mut dyn FnMut(usize)) -> Result<Vec<Prediction>>;
 }
 
 /// A model folder (`head.json`, `manifest.json`, maybe fine-tuned layers) bound to the encoder it was trained on.
@@ -44,6 +62,8 @@ pub struct SentenceModel {
     pub layers_sha256: Option<String>,
     /// Fitted on dev by `train` (manifest `calibration`); 1 leaves the head's probabilities as they are.
     pub temperature: f64,
+    /// Trained on units read with their context (manifest `context`), so it needs them at run time.
+    pub context: bool,
 }
 
 pub const HEAD_FILE: &str = "head.json";
@@ -87,7 +107,8 @@ impl SentenceModel {
         if !(temperature.is_finite() && temperature > 0.0) {
             return Err(Error::model(&manifest_path, format!("calibration temperature {temperature} is not a positive number")));
         }
-        Ok(SentenceModel { dir: model_dir.to_path_buf(), encoder, head, head_sha256, layers_sha256, temperature })
+        let context = manifest.as_ref().is_some_and(|m| m.context);
+        Ok(SentenceModel { dir: model_dir.to_path_buf(), encoder, head, head_sha256, layers_sha256, temperature, context })
     }
 }
 
@@ -116,8 +137,15 @@ pub fn save_layers(layers: &[(String, Tensor)], file: &Path) -> Result<()> {
 }
 
 impl SentenceClassifier for SentenceModel {
-    fn predict(&self, texts: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Vec<Prediction>> {
-        let x = self.encoder.embed(texts, progress)?;
+    fn reads_context(&self) -> bool {
+        self.context
+    }
+    fn predict(&self, units: Units<'_>, progress: &mut dyn FnMut(usize)) -> Result<Vec<Prediction>> {
+        let x = match (self.context, units.contexts) {
+            (false, _) => self.encoder.embed(units.texts, progress)?,
+            (true, Some(c)) => self.encoder.embed_with_context(units.texts, c, progress)?,
+            (true, None) => return Err(Error::Internal(format!("model {} reads units with their context, but none was given", self.dir.display()))),
+        };
         let p = self.head.probabilities(&x);
         let t = self.temperature;
         Ok(p.rows().into_iter().map(|r| Prediction::from_probs(if t == 1.0 { [r[0], r[1], r[2]] } else { crate::metrics::temper(&[r[0], r[1], r[2]], t) })).collect())

@@ -45,10 +45,11 @@ enum Backbone {
 
 impl Backbone {
     /// Last-layer token states `[batch, tokens, dim]`, no dropout.
-    fn forward(&self, ids: &Tensor, mask: &Tensor) -> Result<Tensor> {
+    /// `types`: token type ids of unit-and-context pairs (BERT; MPNet has none).
+    fn forward(&self, ids: &Tensor, mask: &Tensor, types: Option<&Tensor>) -> Result<Tensor> {
         match self {
             Backbone::Bert(m) => m
-                .forward_t(Some(ids), Some(mask), None, None, None, None, None, false)
+                .forward_t(Some(ids), Some(mask), types, None, None, None, None, false)
                 .map(|o| o.hidden_state)
                 .map_err(|e| Error::runtime("encoder", e)),
             Backbone::MPNet(m) => Ok(m.forward_t(ids, mask, false)),
@@ -93,13 +94,23 @@ impl Encoder {
 
     /// Embeddings `[texts, dim]` in input order; `progress` is told how many texts each batch finished.
     pub fn embed(&self, texts: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Array2<f32>> {
-        let encodings = bert::encode_all(&self.tokenizer, texts)?;
+        self.embed_encoded(&bert::encode_all(&self.tokenizer, texts)?, progress)
+    }
+
+    /// Embeddings of units read with their contexts ([`bert::encode_with_context`]): still the
+    /// mean over each unit's own tokens, now computed with the context in view.
+    pub fn embed_with_context(&self, texts: &[&str], contexts: &[Option<String>], progress: &mut dyn FnMut(usize)) -> Result<Array2<f32>> {
+        self.embed_encoded(&bert::encode_with_context(&self.tokenizer, texts, contexts)?, progress)
+    }
+
+    fn embed_encoded(&self, encodings: &[tokenizers::Encoding], progress: &mut dyn FnMut(usize)) -> Result<Array2<f32>> {
         let lengths: Vec<usize> = encodings.iter().map(|e| e.len()).collect();
-        let mut out = Array2::<f32>::zeros((texts.len(), self.dim));
+        let mut out = Array2::<f32>::zeros((encodings.len(), self.dim));
         for batch in bert::sorted_batches(&lengths, self.rt.batch_size) {
             let encs: Vec<_> = batch.iter().map(|&i| &encodings[i]).collect();
             let (ids, mask) = bert::batch_tensors(&encs, self.rt.device);
-            let pooled = tch::no_grad(|| -> Result<tch::Tensor> { Ok(mean_pool(&self.model.forward(&ids, &mask)?, &mask)) })?;
+            let (pool, types) = bert::pool_tensors(&encs, self.rt.device);
+            let pooled = tch::no_grad(|| -> Result<tch::Tensor> { Ok(mean_pool(&self.model.forward(&ids, &mask, types.as_ref())?, &pool)) })?;
             let flat = bert::to_vec_f32(&pooled)?;
             for (r, &i) in batch.iter().enumerate() {
                 out.row_mut(i).assign(&ndarray::ArrayView1::from(&flat[r * self.dim..(r + 1) * self.dim]));

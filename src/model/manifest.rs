@@ -20,10 +20,18 @@ pub struct Manifest {
     pub calibration: Option<Calibration>,
     #[serde(default)]
     pub command: Vec<String>,
+    /// The model reads each unit with its context (headline and previous unit); false in models
+    /// made before it existed.
+    #[serde(default)]
+    pub context: bool,
     #[serde(default)]
     pub crate_version: String,
     #[serde(default)]
     pub dev: Option<Dev>,
+    /// The teacher probabilities a distilled model was trained on, so a rebuild can tell whether
+    /// they changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distillation: Option<Distillation>,
     #[serde(default)]
     pub encoder: Option<EncoderRef>,
     #[serde(default)]
@@ -44,6 +52,16 @@ pub struct Manifest {
     pub report: Option<serde_json::Value>,
     #[serde(default)]
     pub training_data: Vec<TrainingSet>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Distillation {
+    /// The teacher model folder (`train --teacher`), when the probabilities were made in this run.
+    pub teacher: Option<PathBuf>,
+    /// The soft-labels file read (`--soft-labels`) or written (`--teacher`).
+    pub soft_labels: PathBuf,
+    pub sha256: String,
+    pub weight: f64,
 }
 
 /// Temperature scaling (Guo et al., 2017): probabilities are softmax(log p / temperature), the

@@ -4,10 +4,10 @@
 use super::{each_doc, Context, Doc, FromDoc, Pipeline, Rows, Stage, Table};
 use crate::error::{Error, Result};
 use crate::io::output::{GradeRow, OfficialRow, SentenceRow};
-use crate::model::classifier::SentenceClassifier;
+use crate::model::classifier::{SentenceClassifier, Units};
 use crate::model::ner::PersonTagger;
 use crate::rules::{grades, officials};
-use crate::text::Segmenter;
+use crate::text::{context_before, Segmenter};
 
 /// Text into units.
 pub struct Segment<S>(pub S);
@@ -25,6 +25,11 @@ impl<S: Segmenter> Stage for Segment<S> {
 /// The texts of every unit in a chunk, in order: model stages batch across articles.
 fn unit_texts(docs: &[Doc]) -> Vec<&str> {
     docs.iter().flat_map(|d| d.units.iter().map(|u| d.unit_text(u))).collect()
+}
+
+/// Each unit's context (headline and previous unit), in the order of [`unit_texts`].
+fn unit_contexts(docs: &[Doc]) -> Vec<Option<String>> {
+    docs.iter().flat_map(|d| d.units.iter().map(|u| context_before(&d.article.text, &d.units, u.start))).collect()
 }
 
 /// Hand a model's per-unit results back to the documents they came from.
@@ -49,7 +54,9 @@ impl<C: SentenceClassifier> Stage for Classify<C> {
         "classify"
     }
     fn process(&self, docs: &mut [Doc], cx: &Context<'_>) -> Result<()> {
-        let preds = self.0.predict(&unit_texts(docs), &mut |n| cx.progress.sentences_done(n))?;
+        let texts = unit_texts(docs);
+        let contexts = self.0.reads_context().then(|| unit_contexts(docs));
+        let preds = self.0.predict(Units { texts: &texts, contexts: contexts.as_deref() }, &mut |n| cx.progress.sentences_done(n))?;
         scatter(docs, preds, self.name(), |d, p| d.predictions = p)
     }
     fn tables(&self) -> Vec<Box<dyn Table>> {

@@ -1,5 +1,7 @@
 //! Text into units: sentences, bullets and free-standing lines (the annotation guide's units).
 
+pub mod context;
 pub mod segment;
 
+pub use context::context_before;
 pub use segment::{NewsSegmenter, Segmenter, Unit, UnitKind};

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::bert;
-use crate::model::classifier::load_layers;
+use crate::model::classifier::{load_layers, Units};
 use crate::model::encoder::Architecture;
 use crate::model::mpnet::{self, MPNetModel};
 use crate::model::pool::mean_pool;
@@ -185,10 +185,11 @@ impl Stack {
         }
     }
 
-    /// Embedding output, no dropout (the embeddings are never trained here).
-    fn embed(&self, ids: &Tensor, mask: &Tensor) -> Result<Tensor> {
+    /// Embedding output, no dropout (the embeddings are never trained here). `types`: token type
+    /// ids of unit-and-context pairs (BERT only).
+    fn embed(&self, ids: &Tensor, mask: &Tensor, types: Option<&Tensor>) -> Result<Tensor> {
         match self {
-            Stack::Bert { embeddings, .. } => embeddings.forward_t(Some(ids), None, None, None, false).map_err(|e| Error::runtime("encoder embeddings", e)),
+            Stack::Bert { embeddings, .. } => embeddings.forward_t(Some(ids), types, None, None, false).map_err(|e| Error::runtime("encoder embeddings", e)),
             Stack::MPNet(m) => Ok(m.embeddings.forward_t(ids, mask, false)),
         }
     }
@@ -240,6 +241,8 @@ fn ext_mask(mask: &Tensor) -> Tensor {
 struct Batch {
     idx: Vec<usize>,
     mask: Tensor,
+    /// The tokens a unit's embedding averages (its own, not its context's).
+    pool: Tensor,
     /// Output of the frozen lower layers.
     lower: Tensor,
 }
@@ -307,19 +310,23 @@ impl SplitEncoder {
         out
     }
 
-    /// Tokenise, batch by length, and run the frozen part once.
-    fn batches(&self, texts: &[&str], batch_size: usize, from: usize) -> Result<Vec<Batch>> {
-        let enc = bert::encode_all(&self.tokenizer, texts)?;
+    /// Tokenise (with contexts when given), batch by length, and run the frozen part once.
+    fn batches(&self, units: Units<'_>, batch_size: usize, from: usize) -> Result<Vec<Batch>> {
+        let enc = match units.contexts {
+            Some(c) => bert::encode_with_context(&self.tokenizer, units.texts, c)?,
+            None => bert::encode_all(&self.tokenizer, units.texts)?,
+        };
         let lengths: Vec<usize> = enc.iter().map(|e| e.len()).collect();
         let mut out = Vec::new();
         for idx in bert::sorted_batches(&lengths, batch_size) {
             let encs: Vec<_> = idx.iter().map(|&i| &enc[i]).collect();
             let (ids, mask) = bert::batch_tensors(&encs, self.rt.device);
+            let (pool, types) = bert::pool_tensors(&encs, self.rt.device);
             let lower = tch::no_grad(|| -> Result<Tensor> {
-                let h = self.stack.embed(&ids, &mask)?;
+                let h = self.stack.embed(&ids, &mask, types.as_ref())?;
                 Ok(self.stack.run(h, 0..from, &self.stack.attention(&mask), false))
             })?;
-            out.push(Batch { idx, mask, lower });
+            out.push(Batch { idx, mask, pool, lower });
         }
         Ok(out)
     }
@@ -327,7 +334,7 @@ impl SplitEncoder {
     /// Sentence embeddings from the layers `from..` over a batch's cached lower output.
     fn pooled(&self, b: &Batch, from: usize, train: bool) -> Tensor {
         let h = self.stack.run(b.lower.shallow_clone(), from..self.stack.len(), &self.stack.attention(&b.mask), train);
-        mean_pool(&h, &b.mask)
+        mean_pool(&h, &b.pool)
     }
 
     fn logits(&self, b: &Batch, from: usize, train: bool) -> Tensor {
@@ -336,10 +343,10 @@ impl SplitEncoder {
 
     /// Embeddings `[texts, dim]` as training computes them (all layers, no dropout), so tests
     /// can check they are the ones inference gives.
-    pub fn embed(&self, texts: &[&str]) -> Result<Array2<f32>> {
-        let batches = self.batches(texts, self.rt.batch_size, self.stack.len())?;
+    pub fn embed(&self, units: Units<'_>) -> Result<Array2<f32>> {
+        let batches = self.batches(units, self.rt.batch_size, self.stack.len())?;
         let dim = self.head.ws.size()[1];
-        let mut out = Tensor::zeros([texts.len() as i64, dim], (Kind::Float, self.rt.device));
+        let mut out = Tensor::zeros([units.texts.len() as i64, dim], (Kind::Float, self.rt.device));
         tch::no_grad(|| {
             for b in &batches {
                 let idx = Tensor::from_slice(&b.idx.iter().map(|&i| i as i64).collect::<Vec<_>>()).to(self.rt.device);
@@ -364,7 +371,7 @@ impl SplitEncoder {
     /// cosine of two training units' embeddings approaches 1 when they share a label and 0 when
     /// not. Pairs are all pairs within a batch, batches re-drawn at random each epoch, positive
     /// and negative pairs weighted equally. Returns the mean loss of each epoch.
-    pub fn contrast(&mut self, train: (&[&str], &[Label]), from: usize, s: &FitSettings, on_epoch: &mut dyn FnMut(usize, f64)) -> Result<Vec<f64>> {
+    pub fn contrast(&mut self, train: (Units<'_>, &[Label]), from: usize, s: &FitSettings, on_epoch: &mut dyn FnMut(usize, f64)) -> Result<Vec<f64>> {
         tch::manual_seed(s.seed as i64);
         let from = from.min(self.stack.len());
         for (_, t) in self.vs.variables() {
@@ -373,7 +380,7 @@ impl SplitEncoder {
         let vars: Vec<Tensor> = self.trainable(from).into_iter().filter(|(n, _)| !n.starts_with(HEAD_PREFIX)).map(|(_, t)| t.set_requires_grad(true)).collect();
         let mut opt = nn::AdamW { wd: s.weight_decay, ..Default::default() }.build(&self.vs, s.learning_rate).map_err(|e| Error::Config(e.to_string()))?;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(s.seed ^ 0x5e7f17);
-        let mut order: Vec<usize> = (0..train.0.len()).collect();
+        let mut order: Vec<usize> = (0..train.0.texts.len()).collect();
         // twice the fine-tuning batch: n units give n(n-1)/2 pairs
         let group = (2 * s.batch_size).max(2);
         let mut losses = Vec::new();
@@ -381,9 +388,10 @@ impl SplitEncoder {
             order.shuffle(&mut rng);
             let (mut total, mut seen) = (0.0, 0usize);
             for chunk in order.chunks(group).filter(|c| c.len() >= 2) {
-                let texts: Vec<&str> = chunk.iter().map(|&i| train.0[i]).collect();
+                let texts: Vec<&str> = chunk.iter().map(|&i| train.0.texts[i]).collect();
+                let contexts: Option<Vec<Option<String>>> = train.0.contexts.map(|c| chunk.iter().map(|&i| c[i].clone()).collect());
                 let labels: Vec<i64> = chunk.iter().map(|&i| train.1[i].index() as i64).collect();
-                for b in self.batches(&texts, chunk.len(), from)? {
+                for b in self.batches(Units { texts: &texts, contexts: contexts.as_deref() }, chunk.len(), from)? {
                     let y = Tensor::from_slice(&b.idx.iter().map(|&i| labels[i]).collect::<Vec<_>>()).to(self.rt.device);
                     let loss = pair_loss(&self.pooled(&b, from, true), &y);
                     opt.backward_step(&loss);
@@ -404,7 +412,7 @@ impl SplitEncoder {
     /// Fine-tune layers `from..` and the head; early stopping on dev macro-F1.
     /// `soft`: a teacher's probabilities for the training units (in [`Label::ALL`] order), mixed
     /// into the loss with weight `s.distill_weight`.
-    pub fn fit(&mut self, train: (&[&str], &[Label]), dev: (&[&str], &[Label]), from: usize, s: &FitSettings, soft: Option<&[[f32; 3]]>, on_epoch: &mut dyn FnMut(&EpochStat)) -> Result<Trained> {
+    pub fn fit(&mut self, train: (Units<'_>, &[Label]), dev: (Units<'_>, &[Label]), from: usize, s: &FitSettings, soft: Option<&[[f32; 3]]>, on_epoch: &mut dyn FnMut(&EpochStat)) -> Result<Trained> {
         tch::manual_seed(s.seed as i64);
         let from = from.min(self.stack.len());
         let trainable = self.trainable(from);
@@ -416,7 +424,7 @@ impl SplitEncoder {
         let train_b = self.batches(train.0, s.batch_size, from)?;
         let dev_b = self.batches(dev.0, 64, from)?;
         let (yt, w) = (targets(train.1).to(self.rt.device), class_weights(train.1).to(self.rt.device));
-        if soft.is_some_and(|q| q.len() != train.0.len()) {
+        if soft.is_some_and(|q| q.len() != train.0.texts.len()) {
             return Err(Error::Internal("soft labels do not match the training units".into()));
         }
         let qt = soft.map(|q| Tensor::from_slice(&q.iter().flatten().copied().collect::<Vec<f32>>()).view([-1, 3]).to(self.rt.device));
@@ -443,8 +451,8 @@ impl SplitEncoder {
                 opt.backward_step(&loss);
                 total += loss.double_value(&[]) * b.idx.len() as f64;
             }
-            let f1 = if dev.1.is_empty() { 0.0 } else { macro_f1(&self.predict_logits(&dev_b, dev.0.len(), from), dev.1)? };
-            let stat = EpochStat { epoch, train_loss: total / train.0.len().max(1) as f64, dev_macro_f1: f1 };
+            let f1 = if dev.1.is_empty() { 0.0 } else { macro_f1(&self.predict_logits(&dev_b, dev.0.texts.len(), from), dev.1)? };
+            let stat = EpochStat { epoch, train_loss: total / train.0.texts.len().max(1) as f64, dev_macro_f1: f1 };
             on_epoch(&stat);
             history.push(stat);
             if !best.offer(f1, epoch, &vars) && epoch >= best.epoch + s.patience {

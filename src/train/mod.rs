@@ -4,7 +4,7 @@
 //! the manifest records data, hyperparameters, seed, history and dev scores.
 
 use crate::model::bert::sha256_file;
-use crate::model::classifier::{save_layers, Prediction, HEAD_FILE, LAYERS_FILE};
+use crate::model::classifier::{save_layers, Prediction, Units, HEAD_FILE, LAYERS_FILE};
 use crate::model::manifest::{self, LabelCounts, Manifest};
 use crate::model::runtime::{Runtime, STORED_LAYERS_NAME};
 use crate::io::corpus::{self, LabelledSet, LabelledUnit};
@@ -58,6 +58,8 @@ pub struct TrainConfig {
     pub teacher: Option<(PathBuf, PathBuf)>,
     /// ...or a file of such probabilities made before (so a rebuild needs no teacher).
     pub soft_labels: Option<PathBuf>,
+    /// Read each unit with its context (headline and previous unit, [`crate::text::context_before`]).
+    pub context: bool,
     pub runtime: Runtime,
     /// The command line, recorded in the manifest (settings from the environment are in `hyperparameters`).
     pub command: Vec<String>,
@@ -148,6 +150,8 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
     let ids: BTreeSet<String> = units.iter().map(|(si, u)| key(*si, &u.article_id)).collect();
     let (_, dev_ids) = split_articles(&ids, cfg.seed, cfg.dev_fraction);
     let texts: Vec<&str> = units.iter().map(|(_, u)| u.text.as_str()).collect();
+    // every unit's context, for a model trained with it and for a teacher that reads it
+    let contexts = unit_contexts(&sets, &units);
     let labels: Vec<Label> = units.iter().map(|(_, u)| u.label).collect();
     let (mut tr, mut dv) = (Vec::new(), Vec::new());
     for (i, (si, u)) in units.iter().enumerate() {
@@ -155,6 +159,7 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
     }
     let pick = |idx: &[usize]| idx.iter().map(|&i| labels[i]).collect::<Vec<Label>>();
     let pick_text = |idx: &[usize]| idx.iter().map(|&i| texts[i]).collect::<Vec<&str>>();
+    let pick_context = |idx: &[usize]| cfg.context.then(|| idx.iter().map(|&i| contexts[i].clone()).collect::<Vec<_>>());
     let encoder_sha = sha256_file(&cfg.encoder_dir.join("model.safetensors"))?;
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::Output { path: cfg.out.clone(), source: e })?;
 
@@ -168,10 +173,11 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
     }
     let embed = |encoder: &Encoder| -> Result<Array2<f32>> {
         let bar = Progress::new(progress_mode, "units embedded", texts.len() as u64);
-        let x = encoder.embed(&texts, &mut |n| {
+        let mut done = |n| {
             bar.sentences_done(n);
             bar.items_done(n)
-        })?;
+        };
+        let x = if cfg.context { encoder.embed_with_context(&texts, &contexts, &mut done)? } else { encoder.embed(&texts, &mut done)? };
         bar.finish();
         Ok(x)
     };
@@ -215,13 +221,14 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
                 }
                 None if cfg.fit.contrastive_epochs > 0 => {
                     let bar = Progress::new(progress_mode, "contrastive epochs", cfg.fit.contrastive_epochs as u64);
-                    contrastive_loss = split.contrast((&pick_text(&tr), &pick(&tr)), n_layers - cfg.layers, &cfg.fit, &mut |epoch, loss| {
+                    let (tr_text, tr_ctx) = (pick_text(&tr), pick_context(&tr));
+                    contrastive_loss = split.contrast((Units { texts: &tr_text, contexts: tr_ctx.as_deref() }, &pick(&tr)), n_layers - cfg.layers, &cfg.fit, &mut |epoch, loss| {
                         bar.println(&format!("[ofsted] contrastive epoch {epoch}: pair loss {loss:.4}"));
                         bar.items_done(1);
                     })?;
                     bar.finish();
                     // as SetFit does, the head is then fitted on the contrasted embeddings
-                    let x = split.embed(&pick_text(&tr))?;
+                    let x = split.embed(Units { texts: &tr_text, contexts: tr_ctx.as_deref() })?;
                     split.init_from(&LinearHead::fit(&x, &pick(&tr), &cfg.logistic), None)?;
                 }
                 None => {
@@ -231,9 +238,10 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
                     split.init_from(&LinearHead::fit(&rows(&x, &tr), &pick(&tr), &cfg.logistic), None)?;
                 }
             }
-            let soft = soft_labels(cfg, &units.iter().map(|(_, u)| u).collect::<Vec<_>>(), &tr, progress_mode)?;
+            let soft = soft_labels(cfg, &units.iter().map(|(_, u)| u).collect::<Vec<_>>(), &contexts, &tr, progress_mode)?;
             let bar = epochs_bar(cfg.fit.epochs);
-            let t = split.fit((&pick_text(&tr), &pick(&tr)), (&pick_text(&dv), &pick(&dv)), n_layers - cfg.layers, &cfg.fit, soft.as_deref(), &mut on_epoch(&bar))?;
+            let (tr_text, tr_ctx, dv_text, dv_ctx) = (pick_text(&tr), pick_context(&tr), pick_text(&dv), pick_context(&dv));
+            let t = split.fit((Units { texts: &tr_text, contexts: tr_ctx.as_deref() }, &pick(&tr)), (Units { texts: &dv_text, contexts: dv_ctx.as_deref() }, &pick(&dv)), n_layers - cfg.layers, &cfg.fit, soft.as_deref(), &mut on_epoch(&bar))?;
             bar.finish();
             (t.head, t.layers, t.history, t.best_epoch)
         }
@@ -266,9 +274,18 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
         history,
         contrastive_loss,
     };
+    let distillation = match (&cfg.teacher, &cfg.soft_labels) {
+        (Some((teacher, _)), _) => Some((Some(teacher.clone()), cfg.out.join(SOFT_LABELS_FILE))),
+        (None, Some(file)) => Some((None, file.clone())),
+        (None, None) => None,
+    }
+    .map(|(teacher, soft_labels)| Ok::<_, Error>(manifest::Distillation { teacher, sha256: sha256_file(&soft_labels)?, soft_labels, weight: cfg.fit.distill_weight }))
+    .transpose()?;
     let mut manifest = Manifest {
         calibration: None,
+        distillation,
         command: cfg.command.clone(),
+        context: cfg.context,
         crate_version: env!("CARGO_PKG_VERSION").into(),
         dev: Some(manifest::Dev { articles: dev_ids.iter().cloned().collect(), best_epoch, macro_f1: Some(report.dev_macro_f1).filter(|f| !f.is_nan()) }),
         encoder: Some({
@@ -302,7 +319,8 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
     };
     manifest.write(&cfg.out)?;
     if !dv.is_empty() {
-        manifest.calibration = Some(calibrate(cfg, &pick_text(&dv), &pick(&dv))?);
+        let dev_contexts: Vec<Option<String>> = dv.iter().map(|&i| contexts[i].clone()).collect();
+        manifest.calibration = Some(calibrate(cfg, Units { texts: &pick_text(&dv), contexts: Some(&dev_contexts) }, &pick(&dv))?);
         manifest.write(&cfg.out)?;
     }
     Ok(report)
@@ -331,14 +349,15 @@ impl Row for SoftRow {
 }
 
 /// The teacher's probabilities for the training units `tr`, when distilling.
-fn soft_labels(cfg: &TrainConfig, units: &[&LabelledUnit], tr: &[usize], mode: Mode) -> Result<Option<Vec<[f32; 3]>>> {
+fn soft_labels(cfg: &TrainConfig, units: &[&LabelledUnit], contexts: &[Option<String>], tr: &[usize], mode: Mode) -> Result<Option<Vec<[f32; 3]>>> {
     use crate::model::classifier::{SentenceClassifier, SentenceModel};
     let key = |u: &LabelledUnit| (u.article_id.clone(), u.start, u.end);
     if let Some((model, encoder)) = &cfg.teacher {
         let teacher = SentenceModel::load(model, Encoder::load(encoder, &cfg.runtime)?)?;
         let texts: Vec<&str> = tr.iter().map(|&i| units[i].text.as_str()).collect();
+        let ctx: Vec<Option<String>> = tr.iter().map(|&i| contexts[i].clone()).collect();
         let bar = Progress::new(mode, "units (teacher)", texts.len() as u64);
-        let probs: Vec<[f32; 3]> = teacher.predict(&texts, &mut |n| bar.items_done(n))?.into_iter().map(|p| p.probs).collect();
+        let probs: Vec<[f32; 3]> = teacher.predict(Units { texts: &texts, contexts: Some(&ctx) }, &mut |n| bar.items_done(n))?.into_iter().map(|p| p.probs).collect();
         bar.finish();
         let rows = tr.iter().zip(&probs).map(|(&i, p)| {
             let (article_id, start, end) = key(units[i]);
@@ -359,12 +378,27 @@ fn soft_labels(cfg: &TrainConfig, units: &[&LabelledUnit], tr: &[usize], mode: M
         .map(Some)
 }
 
+/// Each unit's context in its article, from the segmenter's units as `classify` makes them.
+fn unit_contexts(sets: &[LabelledSet], units: &[(usize, LabelledUnit)]) -> Vec<Option<String>> {
+    use crate::text::{context_before, NewsSegmenter, Segmenter};
+    let segmenter = NewsSegmenter::default();
+    let mut segmented: std::collections::HashMap<(usize, &str), Vec<crate::text::Unit>> = std::collections::HashMap::new();
+    units
+        .iter()
+        .map(|(si, u)| {
+            let text = sets[*si].articles.get(&u.article_id)?;
+            let segs = segmented.entry((*si, u.article_id.as_str())).or_insert_with(|| segmenter.segment(text));
+            context_before(text, segs, u.start)
+        })
+        .collect()
+}
+
 /// Fit the temperature of the model just written on its dev units, through the inference path
 /// (so it is fitted on exactly the probabilities `classify` will temper).
-fn calibrate(cfg: &TrainConfig, texts: &[&str], gold: &[Label]) -> Result<manifest::Calibration> {
+fn calibrate(cfg: &TrainConfig, units: Units<'_>, gold: &[Label]) -> Result<manifest::Calibration> {
     use crate::model::classifier::{SentenceClassifier, SentenceModel};
     let model = SentenceModel::load(&cfg.out, Encoder::load(&cfg.encoder_dir, &cfg.runtime)?)?;
-    let probs: Vec<[f32; 3]> = model.predict(texts, &mut |_| {})?.into_iter().map(|p| p.probs).collect();
+    let probs: Vec<[f32; 3]> = model.predict(units, &mut |_| {})?.into_iter().map(|p| p.probs).collect();
     let t = metrics::fit_temperature(&probs, gold);
     let ece = |t: f64| {
         let (conf, ok): (Vec<f64>, Vec<bool>) = probs.iter().zip(gold).map(|(p, g)| {
@@ -374,7 +408,7 @@ fn calibrate(cfg: &TrainConfig, texts: &[&str], gold: &[Label]) -> Result<manife
         }).unzip();
         metrics::calibration(&conf, &ok, 10).1
     };
-    Ok(manifest::Calibration { temperature: t, dev_units: texts.len(), dev_nll_before: metrics::nll(&probs, gold, 1.0), dev_nll_after: metrics::nll(&probs, gold, t), dev_ece_before: ece(1.0), dev_ece_after: ece(t) })
+    Ok(manifest::Calibration { temperature: t, dev_units: units.texts.len(), dev_nll_before: metrics::nll(&probs, gold, 1.0), dev_nll_after: metrics::nll(&probs, gold, t), dev_ece_before: ece(1.0), dev_ece_after: ece(t) })
 }
 
 #[cfg(test)]
