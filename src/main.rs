@@ -98,7 +98,7 @@ struct TrainArgs {
     /// all-mpnet-base-v2, about 5x slower, more accurate). classify and eval load the one a model was trained on
     #[arg(long, env = "OFSTED_ENCODER", default_value = "encoder", value_name = "NAME")]
     encoder: String,
-    /// Gold folders the training data must not overlap [default: ./eval and ./eval/blind when they exist]
+    /// Gold folders the training data must not overlap [default: ./eval, ./eval/blind and ./eval/blind2 when they exist]
     #[arg(long, num_args = 1.., value_name = "DIR")]
     eval: Vec<PathBuf>,
     /// Model folder to write
@@ -240,7 +240,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     let runtime = Runtime::new(a.threads, DEFAULT_BATCH_SIZE, true)?;
     let models = models_dir(a.models_dir.as_deref())?;
     // the eval set and the blind set measure; training must never repeat them
-    let eval = if a.eval.is_empty() { ["eval", "eval/blind"].iter().map(PathBuf::from).filter(|d| d.join("sentences.csv").is_file()).collect() } else { a.eval };
+    let eval = if a.eval.is_empty() { ["eval", "eval/blind", "eval/blind2"].iter().map(PathBuf::from).filter(|d| d.join("sentences.csv").is_file()).collect() } else { a.eval };
     let mlp = a.method == Method::Mlp;
     let (default_lr, default_epochs, default_patience) = if mlp { (1e-3, 40, 5) } else { (5e-5, 8, 2) };
     let cfg = ofsted::train::TrainConfig {

@@ -43,16 +43,18 @@ fn eval_set_is_valid_and_never_overlaps_training() {
 }
 
 #[test]
-fn blind_set_is_valid_and_never_overlaps_training_or_eval() {
-    let b = load("eval/blind");
-    assert!(b.articles.len() >= 30, "{} blind articles", b.articles.len());
-    b.officials().expect("blind officials.csv valid");
-    b.grades().expect("blind grades.csv valid");
-    for other in ["corpus", "eval"] {
-        let o = load(other);
-        let found = overlaps(&o.units, &b.units, 0.8);
-        let names: Vec<String> = found.iter().map(|x| format!("{other} {} line {} {:?} ~ blind {} {:?}", x.train_article, x.train_line, x.train_text, x.eval_article, x.eval_text)).collect();
-        assert!(found.is_empty(), "units that repeat blind units:\n{}", names.join("\n"));
+fn blind_sets_are_valid_and_never_overlap_training_eval_or_each_other() {
+    for (blind, others) in [("eval/blind", &["corpus", "eval"][..]), ("eval/blind2", &["corpus", "eval", "eval/blind"][..])] {
+        let b = load(blind);
+        assert!(b.articles.len() >= 30, "{} articles in {blind}", b.articles.len());
+        b.officials().expect("blind officials.csv valid");
+        b.grades().expect("blind grades.csv valid");
+        for other in others {
+            let o = load(other);
+            let found = overlaps(&o.units, &b.units, 0.8);
+            let names: Vec<String> = found.iter().map(|x| format!("{other} {} line {} {:?} ~ {blind} {} {:?}", x.train_article, x.train_line, x.train_text, x.eval_article, x.eval_text)).collect();
+            assert!(found.is_empty(), "units that repeat {blind} units:\n{}", names.join("\n"));
+        }
     }
 }
 
@@ -63,7 +65,7 @@ fn officials_and_grades_rules_never_panic_on_bundled_articles_cut_anywhere() {
     use ofsted::rules::officials::{resolve, Mention};
     use ofsted::text::segment::{NewsSegmenter, Segmenter};
     let seg = NewsSegmenter::default();
-    for set in ["corpus", "eval", "eval/blind"] {
+    for set in ["corpus", "eval", "eval/blind", "eval/blind2"] {
         for text in load(set).articles.values() {
             let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(text.chars().count() / 7 + 1).chain([text.len()]).collect();
             for &cut in &cuts {
