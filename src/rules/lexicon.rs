@@ -3,6 +3,9 @@
 /// Titles written before a name ("Cllr Ann Hale"); never part of the name itself.
 pub const TITLES: &[&str] = &["Cllr", "Councillor", "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir", "Dame", "Prof", "Professor", "Lord", "Lady", "Baroness", "Rev"];
 
+/// Plural titles before a list of names ("Cllrs Ann Hale and Mo Ali"), with the title each name takes.
+pub const PLURAL_TITLES: &[(&str, &str)] = &[("Cllrs", "Cllr"), ("Councillors", "Councillor"), ("Drs", "Dr"), ("Profs", "Prof")];
+
 /// Is `word` (any case, no full stop) one of [`TITLES`]?
 pub fn is_title(word: &str) -> bool {
     TITLES.iter().any(|t| t.eq_ignore_ascii_case(word))

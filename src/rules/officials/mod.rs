@@ -9,7 +9,9 @@
 
 use crate::rules::authority::{Bodies, BodyKind};
 use crate::model::ner::PersonSpan;
-use crate::rules::lexicon::TITLES;
+use crate::rules::lexicon::{PLURAL_TITLES, TITLES};
+use regex::Regex;
+use std::sync::LazyLock;
 
 mod reading;
 use reading::*;
@@ -96,7 +98,7 @@ fn strip_honorifics(text: &str, m: &Mention) -> (Mention, String) {
         let span = &text[out.start..out.end];
         let first = span.split_whitespace().next().unwrap_or("");
         let bare = first.trim_end_matches('.');
-        if span.split_whitespace().count() > 1 && TITLES.contains(&bare) {
+        if span.split_whitespace().count() > 1 && (TITLES.contains(&bare) || PLURAL_TITLES.iter().any(|(p, _)| *p == bare)) {
             let skip = span.find(first).unwrap_or(0) + first.len();
             out.start += skip + (span[skip..].len() - span[skip..].trim_start().len());
         } else {
@@ -146,6 +148,9 @@ struct Seen {
     title: &'static str,
     reading: Reading,
     mention: Mention,
+    /// Where the name and its title begin, and where the name and any post-nominal end.
+    from: usize,
+    to: usize,
 }
 
 /// Read a mention in its sentence; None when the span does not look like a person's name.
@@ -164,7 +169,7 @@ fn see(text: &str, m: &Mention) -> Option<Seen> {
     if reading.role.is_none() && post_nominal == "MP" {
         reading.role = Some("MP".into());
     }
-    Some(Seen { name, tokens, title: title_hit.map(|t| t.0).unwrap_or(""), reading, mention: m })
+    Some(Seen { name, tokens, title: title_hit.map(|t| t.0).unwrap_or(""), reading, from: name_start + ss, to: after.min(se), mention: m })
 }
 
 /// A person as their mentions build them up.
@@ -237,14 +242,63 @@ impl Person {
         if p.role.is_empty() && (p.title == "Cllr" || p.title == "Councillor") {
             p.role = "councillor".into();
         }
+        let org_read = self.org.clone();
         p.organisation = self.org.and_then(|o| bodies.resolve(&o, preferred_kind(&p.role, &p.title))).or_else(|| implied_body(&p.role, &p.title, bodies)).unwrap_or_default();
         let public_body = {
             let o = p.organisation.to_lowercase();
             ["council", "trust", "ofsted", "department for education", "police", "constabulary", "partnership", "house of commons", "nhs", "government", "children first", "achieving for children", "together for children"].iter().any(|k| o.contains(k))
         };
-        let official_role = OFFICIAL_ROLE.is_match(&p.role) || p.title == "Cllr" || p.title == "Councillor";
+        // "the board's independent chair": a chair of a public board, trust or panel
+        let chairs_a_board = p.role.to_lowercase().contains("chair") && org_read.as_deref().is_some_and(|o| ["board", "trust", "partnership", "panel", "committee"].iter().any(|k| o.to_lowercase().contains(k)));
+        let official_role = OFFICIAL_ROLE.is_match(&p.role) || chairs_a_board || p.title == "Cllr" || p.title == "Councillor";
         p.is_official = (official_role || public_body && !p.role.is_empty()) && !NOT_OFFICIAL_ROLE.is_match(&p.role);
         p
+    }
+}
+
+/// Names joined into a list: "Cllrs A and B", "Councillors A, B and C", "MPs A and B".
+static LIST_JOINER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+)$").unwrap());
+/// What after a list of names describes all of them: "A and B, who share the portfolio, said".
+static SHARED_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*,\s*(?:both|all|of the|who (?:are|were|share|sit|have|lead|represent|chair))\b").unwrap());
+/// A plural role word before a list, and its singular ("Opposition councillors A and B").
+const PLURAL_ROLES: &[(&str, &str)] = &[("councillors", "councillor"), ("mps", "MP"), ("members", "member"), ("commissioners", "commissioner"), ("directors", "director"), ("leaders", "leader"), ("inspectors", "inspector")];
+
+/// Mentions listed together share what is said of the list: a plural title or role before it,
+/// and a description after its last name, when the wording makes it plural.
+fn share_within_lists(text: &str, seen: &mut [Seen]) {
+    let mut i = 0;
+    while i < seen.len() {
+        let mut j = i;
+        while j + 1 < seen.len() && seen[j + 1].mention.sentence == seen[i].mention.sentence && seen[j].to <= seen[j + 1].from && LIST_JOINER.is_match(&text[seen[j].to..seen[j + 1].from]) {
+            j += 1;
+        }
+        if j > i {
+            let (ss, _) = seen[i].mention.sentence;
+            let pre = text[ss..seen[i].from].trim_end();
+            let (head, last) = pre.rsplit_once(char::is_whitespace).unwrap_or(("", pre));
+            let title = PLURAL_TITLES.iter().find(|(p, _)| *p == last.trim_end_matches('.')).map(|(_, t)| *t);
+            let role = PLURAL_ROLES.iter().find(|(p, _)| title.is_none() && last.eq_ignore_ascii_case(p)).and_then(|(_, singular)| reading::role_before(&format!("{head} {singular}")).map(|r| r.0));
+            let plural_after = SHARED_AFTER.is_match(&text[seen[j].to..seen[j].mention.sentence.1.max(seen[j].to)]);
+            let after = plural_after.then(|| seen[j].reading.clone());
+            // what follows a name inside the list is the rest of the list: read only what comes before
+            for s in &mut seen[i..j] {
+                s.reading = read_mention(&text[ss..s.to], s.from - ss, s.to - ss);
+            }
+            for s in &mut seen[i..=j] {
+                if s.title.is_empty() {
+                    s.title = title.unwrap_or("");
+                }
+                if s.reading.role.is_none() {
+                    s.reading.role = role.clone().or_else(|| after.as_ref().and_then(|a| a.role.clone()));
+                }
+                if let Some(a) = &after {
+                    s.reading.party = s.reading.party.take().or_else(|| a.party.clone());
+                    s.reading.ward = s.reading.ward.take().or_else(|| a.ward.clone());
+                    s.reading.org = s.reading.org.take().or_else(|| a.org.clone());
+                }
+            }
+        }
+        i = j + 1;
     }
 }
 
@@ -252,7 +306,9 @@ impl Person {
 /// normalised against the article's `bodies` (see [`bodies_of`]).
 pub fn resolve(text: &str, mentions: &[Mention], bodies: &Bodies) -> Vec<Official> {
     let mut people: Vec<Person> = Vec::new();
-    for seen in mentions.iter().filter_map(|m| see(text, m)) {
+    let mut seen: Vec<Seen> = mentions.iter().filter_map(|m| see(text, m)).collect();
+    share_within_lists(text, &mut seen);
+    for seen in seen {
         let i = match people.iter().position(|p| p.is(&seen.tokens)) {
             Some(i) => i,
             // a lone word with no title is too often not a person
@@ -459,5 +515,62 @@ mod tests {
         let o = people(t, &["Sue Hale", "Roy Akhtar"]);
         assert_eq!((o[0].organisation.as_str(), o[0].is_official), ("Unison", false));
         assert_eq!((o[1].role.as_str(), o[1].organisation.as_str(), o[1].is_official), ("runs the advocacy charity Parents Together Bradford", "Parents Together Bradford", false));
+    }
+
+    #[test]
+    fn bylines_in_a_dateline_field_and_labelled_credits() {
+        let t = "4 May 2022 | By Ann Hale\nReporter: Mo Ali\nPhotographs by Sue Roe\n15 June 2021 | Interview by Kit Moss\nWigan Council was praised.";
+        let mut ms = Vec::new();
+        for n in ["Ann Hale", "Mo Ali", "Sue Roe", "Kit Moss"] {
+            let s = t.find(n).unwrap();
+            let line = (t[..s].rfind('\n').map_or(0, |i| i + 1), s + t[s..].find('\n').unwrap());
+            ms.push(Mention { start: s, end: s + n.len(), sentence: line, confidence: 0.9 });
+        }
+        let o = resolve(t, &ms, &bodies_of(t, &ms));
+        let roles: Vec<(&str, bool)> = o.iter().map(|p| (p.role.as_str(), p.is_official)).collect();
+        assert_eq!(roles, [("reporter", false), ("reporter", false), ("photographer", false), ("interviewer", false)]);
+    }
+
+    #[test]
+    fn a_plural_title_or_role_before_a_list_of_names_applies_to_each() {
+        let t = "Hull City Council was rated inadequate. Cllrs Ann Hale and Mo Ali, of the Liberal Democrat group, called a meeting.";
+        let o = people(t, &["Ann Hale", "Mo Ali"]);
+        for p in &o {
+            assert_eq!((p.title.as_str(), p.role.as_str(), p.party.as_str(), p.is_official), ("Cllr", "councillor", "Liberal Democrat", true), "{p:?}");
+        }
+        let t = "Hull City Council was rated inadequate. Councillors Ann Hale, Mo Ali and Sue Roe, who sit on the scrutiny committee, asked why.";
+        let o = people(t, &["Ann Hale", "Mo Ali", "Sue Roe"]);
+        assert!(o.iter().all(|p| p.title == "Councillor" && p.role == "member of the scrutiny committee" && p.is_official), "{o:?}");
+        let t = "Hull City Council was rated inadequate. Opposition councillors Ann Hale and Mo Ali said it was a disgrace. In a letter, MPs Sue Roe and Kit Moss asked the minister for help.";
+        let o = people(t, &["Ann Hale", "Mo Ali", "Sue Roe", "Kit Moss"]);
+        let roles: Vec<(&str, &str, bool)> = o.iter().map(|p| (p.role.as_str(), p.organisation.as_str(), p.is_official)).collect();
+        assert_eq!(roles, [("Opposition councillor", "Hull City Council", true), ("Opposition councillor", "Hull City Council", true), ("MP", "House of Commons", true), ("MP", "House of Commons", true)]);
+    }
+
+    #[test]
+    fn names_joined_without_a_plural_marker_keep_their_own_roles() {
+        let t = "Hull City Council was rated good. Ann Hale and Mo Ali, the council's director of children's services, met inspectors. Cllr Sue Roe and the chief executive Kit Moss spoke.";
+        let o = people(t, &["Ann Hale", "Mo Ali", "Sue Roe", "Kit Moss"]);
+        assert_eq!(o[0].role, "", "the apposition describes the last name only: {o:?}");
+        assert_eq!(o[1].role, "director of children's services");
+        assert_eq!((o[2].role.as_str(), o[3].role.as_str()), ("councillor", "chief executive"));
+    }
+
+    #[test]
+    fn appointees_chairs_and_review_authors_are_officials() {
+        let t = "Slough Borough Council was rated inadequate. The Department for Education appointed Sir Tom Bell as children's services commissioner for Slough, with a brief to report by June.";
+        let o = people(t, &["Tom Bell"]);
+        assert_eq!(row(&o[0]), ("Tom Bell", "Sir", "children's services commissioner for Slough", "Department for Education", true));
+        let t = "Leeds City Council was rated good. The improvement board for Leeds is chaired by Professor Ana Ruiz, a former council chief executive. That review, by Dr Kit Moss, was published in March.";
+        let o = people(t, &["Ana Ruiz", "Kit Moss"]);
+        assert_eq!((o[0].role.as_str(), o[0].is_official), ("chair of the improvement board for Leeds", true));
+        assert_eq!((o[1].role.as_str(), o[1].is_official), ("author of the review", true));
+        let t = "York was rated outstanding. Professor Raj Iyer, who wrote a government-commissioned review of fostering, said so. Dr Ada Eze, the board's independent chair, agreed.";
+        let o = people(t, &["Raj Iyer", "Ada Eze"]);
+        assert_eq!((o[0].role.as_str(), o[0].is_official), ("author of government-commissioned review of fostering", true));
+        assert_eq!((o[1].role.as_str(), o[1].is_official), ("independent chair", true));
+        let t = "Devon County Council was rated good. Bea Lyle became Ofsted's regional director for the South West in 2019.";
+        let o = people(t, &["Bea Lyle"]);
+        assert_eq!((o[0].role.as_str(), o[0].organisation.as_str(), o[0].is_official), ("regional director for the South West", "Ofsted", true));
     }
 }

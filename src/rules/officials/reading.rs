@@ -12,7 +12,7 @@ pub(super) static ROLE_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(director|leader|member|councillor|executive|inspector|chair|chairman|chairwoman|chairperson|head|manager|officer|minister|secretary|commissioner|lead|mayor|spokes(?:person|man|woman)|reporter|journalist|correspondent|editor|photographer|mp|chief|holder|president|founder|partner|consultant|principal|worker|governor|assistant|advisor|adviser|coordinator|campaigner|carer|parent|mother|father|superintendent|inspector|constable|scrutineer|organiser|academic|student|team|leaver|trustee|convenor|cabinet)\b").unwrap()
 });
 pub(super) static OFFICIAL_ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(council|councillor|cabinet|director|leader|chief executive|inspector|ofsted|minister|secretary of state|mayor|commissioner|safeguarding|scrutiny|scrutineer|corporate parenting|lead member|portfolio holder|children's services|children’s services|trust|MP|superintendent|constable|communications)\b").unwrap()
+    Regex::new(r"(?i)\b(chair\w* of the (?:[\w'’-]+ )*(?:board|trust|partnership|panel|committee)|author of .*\b(?:review|inquiry|investigation|audit)|council|councillor|cabinet|director|leader|chief executive|inspector|ofsted|minister|secretary of state|mayor|commissioner|safeguarding|scrutiny|scrutineer|corporate parenting|lead member|portfolio holder|children's services|children’s services|trust|MP|superintendent|constable|communications)\b").unwrap()
 });
 pub(super) static NOT_OFFICIAL_ROLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(reporter|journalist|correspondent|editor|photographer|image|democracy reporting|parent|mother|father|carer|leaver|campaigner|student|charity|union|branch|academic|school|former|youth worker|children in care council|forum|agency|organiser|national officer)\b").unwrap()
@@ -158,6 +158,9 @@ pub(super) fn relative_clause(clause: &str) -> Option<String> {
     let obj = obj.trim();
     let role = match verb {
         "chairs" | "chaired" => format!("chair of {obj}"),
+        "wrote" | "writes" | "authored" => format!("author of {}", obj.trim_start_matches("a ").trim_start_matches("the ")),
+        "sit" | "sits" | "sat" if obj.starts_with("on ") => format!("member of {}", &obj[3..]),
+        "share" | "shares" => format!("shares {obj}"),
         "leads" | "led" => format!("leader of {obj}"),
         "heads" | "headed" => format!("head of {obj}"),
         "runs" | "ran" | "founded" | "manages" => format!("{verb} {obj}"),
@@ -178,13 +181,17 @@ pub(super) fn read_after(post: &str, r: &mut Reading) {
             post = &inner[close + 1..];
         }
     }
-    let copula = ["is now ", "is also ", "has been ", "who is ", "who was ", "is ", "was "];
+    let copula = ["is now ", "is also ", "has been ", "has become ", "who is ", "who was ", "is ", "was ", "became ", "becomes "];
     let trimmed = post.trim_start();
     if let Some(rest) = copula.iter().find_map(|c| trimmed.strip_prefix(c)) {
         if r.role.is_none() && !trimmed.starts_with("who") {
             let stop = rest.find(HARD_STOPS).unwrap_or(rest.len());
             let phrase = rest[..stop].split(',').next().unwrap_or("");
-            let words: Vec<&str> = phrase.split_whitespace().take_while(|w| !is_verb(w) && !matches!(*w, "who" | "which" | "that")).collect();
+            let mut words: Vec<&str> = phrase.split_whitespace().take_while(|w| !is_verb(w) && !matches!(*w, "who" | "which" | "that") && !w.starts_with(|c: char| c.is_ascii_digit())).collect();
+            // "became regional director in 2019": the date is not part of the role
+            while words.last().is_some_and(|w| matches!(*w, "in" | "since" | "from" | "on" | "after" | "until")) {
+                words.pop();
+            }
             let phrase = words.join(" ");
             let opens_role = |w: &&str| matches!(w.to_lowercase().as_str(), "the" | "a" | "an") || w.ends_with("'s") || w.ends_with("’s") || ROLE_WORD.is_match(w);
             if words.len() <= 12 && words.first().is_some_and(opens_role) && ROLE_WORD.is_match(&phrase) {
@@ -192,6 +199,19 @@ pub(super) fn read_after(post: &str, r: &mut Reading) {
                 r.role = Some(role);
                 r.org = r.org.take().or(org);
             }
+        }
+        return;
+    }
+    // "appointed Sir Name as commissioner for X, with ...": the role given by the appointment
+    if let Some(rest) = post.strip_prefix(" as ") {
+        let stop = rest.find(HARD_STOPS).unwrap_or(rest.len());
+        let phrase = rest[..stop].split(',').next().unwrap_or("").trim();
+        let words: Vec<&str> = phrase.split_whitespace().take_while(|w| !is_verb(w) && !matches!(*w, "who" | "which" | "that" | "to" | "after" | "in")).collect();
+        let phrase = words.join(" ");
+        if r.role.is_none() && words.len() <= 10 && ROLE_WORD.is_match(&phrase) {
+            let (role, org) = role_and_possessor(&phrase);
+            r.role = Some(role);
+            r.org = r.org.take().or(org);
         }
         return;
     }
@@ -238,6 +258,11 @@ pub(super) fn read_after(post: &str, r: &mut Reading) {
     if phrase.is_empty() || phrase.split_whitespace().count() > 16 {
         return;
     }
+    // "Cllr Name, of the Liberal Democrat group,": a party, not a body
+    if let Some(party) = phrase.strip_prefix("of the ").and_then(|p| p.strip_suffix(" group")).filter(|p| PARTIES.iter().any(|q| q.eq_ignore_ascii_case(p))) {
+        r.party.get_or_insert_with(|| party.to_string());
+        return;
+    }
     if ROLE_WORD.is_match(phrase) {
         if r.role.is_none() {
             let (role, org) = role_and_possessor(phrase);
@@ -251,6 +276,26 @@ pub(super) fn read_after(post: &str, r: &mut Reading) {
         // "By Name, Local Democracy Reporting Service": an outlet or body, not a role
         r.org = Some(phrase.to_string());
     }
+}
+
+/// Documents whose author a "by Name" after them names ("the review, by Dr Name").
+const DOCUMENTS: &[&str] = &["review", "report", "study", "investigation", "inquiry", "audit", "analysis"];
+
+/// The role a "... by Name" construction gives: the author of a document just named, or the
+/// chair or leader of the sentence's subject ("The improvement board is chaired by Name").
+pub(super) fn by_phrase_role(pre: &str) -> Option<String> {
+    let pre = pre.trim_end();
+    let title_cut = pre.rsplit_once(char::is_whitespace).filter(|(_, w)| TITLES.contains(&w.trim_end_matches('.'))).map_or(pre, |(h, _)| h.trim_end());
+    let head = title_cut.strip_suffix(" by")?.trim_end().trim_end_matches(',');
+    let last = head.rsplit(char::is_whitespace).next()?.to_lowercase();
+    if DOCUMENTS.contains(&last.as_str()) {
+        return Some(format!("author of the {last}"));
+    }
+    let (subject, kind) = [(" is chaired", "chair"), (" was chaired", "chair"), (" is led", "leader"), (" was led", "leader"), (" is headed", "head"), (" was headed", "head")].iter().find_map(|(v, k)| head.strip_suffix(v).map(|s| (s, *k)))?;
+    let cut = subject.rfind(HARD_STOPS).map_or(0, |i| i + 1);
+    let subject = subject[cut..].trim();
+    let subject = subject.strip_prefix("The ").map_or_else(|| subject.to_string(), |s| format!("the {s}"));
+    (!subject.is_empty() && subject.split_whitespace().count() <= 10).then(|| format!("{kind} of {subject}"))
 }
 
 /// "(Ward, Party)", "(Party)", "(Party, Ward)".
@@ -300,16 +345,20 @@ pub(super) fn read_mention(sentence: &str, name_start: usize, name_end: usize) -
     let pre_t = pre.trim_end();
     let lower = pre_t.to_lowercase();
     // bylines and photo credits
-    let credit = ["image:", "image source:", "photo:", "picture:", "pictures:", "photograph:", "credit:", "photo by", "picture by", "photography by", "images:"];
+    let credit = ["image:", "image source:", "photo:", "picture:", "pictures:", "photograph:", "photographs:", "credit:", "photo by", "picture by", "pictures by", "photographs by", "photography by", "images:", "photographer:"];
     let starts_credit = credit.iter().any(|c| sentence.trim_start().to_lowercase().starts_with(c.trim_end_matches(':')));
-    let byline = ["by", "words by", "words:", "report by", "reporting by", "written by", "text by"];
+    // a byline is the whole of its line or of its field in a "date | By Name" line
+    let field = lower.rsplit(['|', '·', '•', '\n']).next().unwrap_or("").trim();
+    let byline = [("by", "reporter"), ("words by", "reporter"), ("words:", "reporter"), ("report by", "reporter"), ("reporting by", "reporter"), ("written by", "reporter"), ("text by", "reporter"), ("reporter:", "reporter"), ("interview by", "interviewer"), ("interview:", "interviewer")];
     let fallback = if credit.iter().any(|c| lower.ends_with(c)) || starts_credit && pre_t.ends_with('(') {
         Some("photographer")
-    } else if byline.iter().any(|b| lower == *b || lower.ends_with(&format!("\n{b}"))) {
-        Some("reporter")
     } else {
-        None
+        byline.iter().find(|(b, _)| field == *b).map(|(_, role)| *role)
     };
+    // "the review, by Dr Name": the author of a document; "the board is chaired by Name": its chair
+    let by_role = by_phrase_role(pre_t);
+    // the construction outranks an apposition ("chaired by Prof Name, a former chief executive")
+    r.role = by_role;
     read_after(&sentence[name_end..], &mut r);
     if r.role.is_none() {
         r.role = fallback.map(String::from);
