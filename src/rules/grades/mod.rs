@@ -62,7 +62,7 @@ fn clauses(unit: &str) -> Vec<Clause<'_>> {
 
 /// "all four judgement areas", "every area", "across the board".
 static ALL_AREAS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:all (?:(?:four|five|5|4) )?(?:of (?:the|its) )?(?:(?:judgement|judgment|key|inspection|individual) )?(?:areas|judgements|judgments)|every (?:judgement |judgment |single )?area|each of the (?:four|five) (?:individual |judgement )?areas|across the board|in every area)\b").unwrap()
+    Regex::new(r"(?i)\b(?:all (?:(?:four|five|5|4) )?(?:of (?:the|its) )?(?:(?:judgement|judgment|key|inspection|individual) )?(?:areas|judgements|judgments)|every (?:judgement |judgment |single )?area|each of the (?:other |remaining )?(?:four|five|4|5) (?:other )?(?:individual |judgement )?areas|every (?:category|judgement)|across the board|in every area)\b").unwrap()
 });
 
 /// One grade a unit states, before it has an authority.
@@ -476,5 +476,19 @@ mod tests {
         let g = grades(t);
         assert_eq!(g.len(), 5, "{g:?}");
         assert!(g.iter().all(|r| r.2 == "requires improvement to be good"), "{g:?}");
+    }
+
+    #[test]
+    fn the_top_grade_and_every_other_area() {
+        let t = "Tower Hamlets Council has been rated outstanding.\nThe council was given the top grade in all five judgement areas.";
+        let mut g = grades(t);
+        g.sort();
+        assert_eq!(g.len(), 5, "{g:?}");
+        assert!(g.iter().all(|r| r.2 == "outstanding"), "{g:?}");
+        let t = "Gateshead Council was rated outstanding overall and in each of the other four areas.";
+        let g = grades(t);
+        assert_eq!(g.len(), 5, "{g:?}");
+        let t = "Barnet Council was handed the lowest rating by inspectors.";
+        assert_eq!(grades(t), [row("Barnet Council", OVERALL, "inadequate")]);
     }
 }

@@ -22,7 +22,7 @@ pub(super) static AREAS: LazyLock<Vec<(Regex, JudgementArea)>> = LazyLock::new(|
 });
 
 pub(super) static GRADE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(outstanding|good|inadequate|requir(?:es|ed|ing|e)\s+improvement(?:\s+to\s+be\s+good)?|\bRI\b)").unwrap()
+    Regex::new(r"(?i)\b(outstanding|good|inadequate|requir(?:es|ed|ing|e)\s+improvement(?:\s+to\s+be\s+good)?|\bRI\b|(?:top|highest|lowest) (?:grade|rating)s?\b)").unwrap()
 });
 
 /// Words just before a grade word that make it a judgement ("rated good", "remains outstanding").
@@ -75,8 +75,11 @@ pub(super) static PARTIAL: LazyLock<Regex> = LazyLock::new(|| {
 /// The grade a matched grade word stands for ("RI", "requiring improvement" -> requires improvement).
 pub(super) fn normalise_grade(raw: &str) -> Grade {
     let l = raw.to_lowercase();
-    if l.starts_with("outstanding") {
+    // "the top grade" is outstanding and "the lowest rating" inadequate, in Ofsted's four-point scale
+    if l.starts_with("outstanding") || l.starts_with("top ") || l.starts_with("highest ") {
         Grade::Outstanding
+    } else if l.starts_with("lowest ") {
+        Grade::Inadequate
     } else if l.starts_with("good") {
         Grade::Good
     } else if l.starts_with("inadequate") {
