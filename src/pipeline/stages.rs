@@ -98,6 +98,24 @@ impl<P: PersonTagger> Stage for FindPeople<P> {
     }
 }
 
+/// Names after titles that the NER model did not tag ("Mayor Name", "Dame Name"): a second,
+/// rule-based source of person mentions, added where the model found nothing.
+pub struct TitledNames;
+
+impl Stage for TitledNames {
+    fn name(&self) -> &'static str {
+        "titled names"
+    }
+    fn process(&self, docs: &mut [Doc], cx: &Context<'_>) -> Result<()> {
+        each_doc(docs, cx, |d| {
+            let extra = officials::candidates::titled_names(&d.article.text, &d.units, &d.people);
+            d.people.extend(extra);
+            d.people.sort_by_key(|m| m.start);
+        });
+        Ok(())
+    }
+}
+
 /// The councils and trusts the article names, and what "the council" means in it: read once, so
 /// officials and grades resolve an authority the same way.
 pub struct FindBodies;
@@ -181,7 +199,7 @@ where
     C: SentenceClassifier + 'static,
     P: PersonTagger + 'static,
 {
-    Pipeline::new(vec![Box::new(Segment(segmenter)), Box::new(Classify(classifier)), Box::new(FindPeople(tagger)), Box::new(FindBodies), Box::new(Officials), Box::new(Grades)])
+    Pipeline::new(vec![Box::new(Segment(segmenter)), Box::new(Classify(classifier)), Box::new(FindPeople(tagger)), Box::new(TitledNames), Box::new(FindBodies), Box::new(Officials), Box::new(Grades)])
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::rules::lexicon::{PLURAL_TITLES, TITLES};
 use regex::Regex;
 use std::sync::LazyLock;
 
+pub mod candidates;
 mod reading;
 use reading::*;
 use serde::Serialize;
@@ -50,7 +51,7 @@ impl Mention {
 /// Lower-case name particles ("Pieter van der Merwe").
 const PARTICLES: &[&str] = &["van", "der", "de", "den", "von", "bin", "al", "el", "la", "le", "du", "da", "di", "ter", "ap"];
 /// Words that end a person span the NER model ran on into a place or thing ("Wigan Town Hall").
-const NOT_NAME: &[&str] = &["Council", "Street", "Road", "Trust", "Centre", "School", "Services", "Ofsted", "Square", "College", "University", "Hospital", "Avenue", "Lane", "Town", "County"];
+const NOT_NAME: &[&str] = &["Council", "Street", "Road", "Trust", "Centre", "School", "Services", "Ofsted", "Square", "College", "University", "Hospital", "Avenue", "Lane", "Town", "County", "House", "Building"];
 /// The body a role implies when the sentence names none.
 fn implied_body(role: &str, title: &str, bodies: &Bodies) -> Option<String> {
     let r = role.to_lowercase();
