@@ -20,7 +20,9 @@ fn cut(s: &str) -> String {
 /// headline too. `None` for the first unit.
 pub fn context_before(text: &str, units: &[Unit], start: usize) -> Option<String> {
     let headline = units.first().filter(|h| h.end <= start)?;
-    let previous = units.iter().take_while(|u| u.end <= start).last().filter(|p| p.start != headline.start);
+    // units are in order: the ones ending by `start` are a prefix (a binary search, not a scan per unit)
+    let before = units.partition_point(|u| u.end <= start);
+    let previous = units[..before].last().filter(|p| p.start != headline.start);
     let mut out = cut(&text[headline.start..headline.end]);
     if let Some(p) = previous {
         out.push_str(SEPARATOR);

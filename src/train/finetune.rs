@@ -171,6 +171,13 @@ pub fn pair_loss(e: &Tensor, y: &Tensor) -> Tensor {
     (part(&pos) + part(&neg)) * 0.5
 }
 
+/// End a training phase: nothing keeps a gradient.
+fn freeze(vars: &[Tensor]) {
+    for t in vars {
+        let _ = t.set_requires_grad(false);
+    }
+}
+
 /// Embeddings and layers of either backbone, run one layer at a time.
 enum Stack {
     Bert { embeddings: BertEmbeddings, layers: Vec<BertLayer> },
@@ -367,6 +374,17 @@ impl SplitEncoder {
         out
     }
 
+    /// Freeze every variable but `vars`, and an AdamW optimiser over them: the set-up both
+    /// training phases share.
+    fn train_only(&self, vars: &[(String, Tensor)], s: &FitSettings) -> Result<(Vec<Tensor>, nn::Optimizer)> {
+        for (_, t) in self.vs.variables() {
+            let _ = t.set_requires_grad(false);
+        }
+        let vars: Vec<Tensor> = vars.iter().map(|(_, t)| t.set_requires_grad(true)).collect();
+        let opt = nn::AdamW { wd: s.weight_decay, ..Default::default() }.build(&self.vs, s.learning_rate).map_err(|e| Error::Config(e.to_string()))?;
+        Ok((vars, opt))
+    }
+
     /// SetFit-style contrastive phase (Tunstall et al., 2022): train layers `from..` so that the
     /// cosine of two training units' embeddings approaches 1 when they share a label and 0 when
     /// not. Pairs are all pairs within a batch, batches re-drawn at random each epoch, positive
@@ -374,11 +392,8 @@ impl SplitEncoder {
     pub fn contrast(&mut self, train: (Units<'_>, &[Label]), from: usize, s: &FitSettings, on_epoch: &mut dyn FnMut(usize, f64)) -> Result<Vec<f64>> {
         tch::manual_seed(s.seed as i64);
         let from = from.min(self.stack.len());
-        for (_, t) in self.vs.variables() {
-            let _ = t.set_requires_grad(false);
-        }
-        let vars: Vec<Tensor> = self.trainable(from).into_iter().filter(|(n, _)| !n.starts_with(HEAD_PREFIX)).map(|(_, t)| t.set_requires_grad(true)).collect();
-        let mut opt = nn::AdamW { wd: s.weight_decay, ..Default::default() }.build(&self.vs, s.learning_rate).map_err(|e| Error::Config(e.to_string()))?;
+        let layers: Vec<(String, Tensor)> = self.trainable(from).into_iter().filter(|(n, _)| !n.starts_with(HEAD_PREFIX)).collect();
+        let (vars, mut opt) = self.train_only(&layers, s)?;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(s.seed ^ 0x5e7f17);
         let mut order: Vec<usize> = (0..train.0.texts.len()).collect();
         // twice the fine-tuning batch: n units give n(n-1)/2 pairs
@@ -403,9 +418,7 @@ impl SplitEncoder {
             on_epoch(epoch, mean);
             losses.push(mean);
         }
-        for t in &vars {
-            let _ = t.set_requires_grad(false);
-        }
+        freeze(&vars);
         Ok(losses)
     }
 
@@ -416,11 +429,7 @@ impl SplitEncoder {
         tch::manual_seed(s.seed as i64);
         let from = from.min(self.stack.len());
         let trainable = self.trainable(from);
-        for (_, t) in self.vs.variables() {
-            let _ = t.set_requires_grad(false);
-        }
-        let vars: Vec<Tensor> = trainable.iter().map(|(_, t)| t.set_requires_grad(true)).collect();
-        let mut opt = nn::AdamW { wd: s.weight_decay, ..Default::default() }.build(&self.vs, s.learning_rate).map_err(|e| Error::Config(e.to_string()))?;
+        let (vars, mut opt) = self.train_only(&trainable, s)?;
         let train_b = self.batches(train.0, s.batch_size, from)?;
         let dev_b = self.batches(dev.0, 64, from)?;
         let (yt, w) = (targets(train.1).to(self.rt.device), class_weights(train.1).to(self.rt.device));
@@ -460,9 +469,7 @@ impl SplitEncoder {
             }
         }
         best.restore(&vars);
-        for t in &vars {
-            let _ = t.set_requires_grad(false);
-        }
+        freeze(&vars);
         let head_w = &trainable.iter().find(|(n, _)| n == &format!("{HEAD_PREFIX}.weight")).unwrap().1;
         let head_b = &trainable.iter().find(|(n, _)| n == &format!("{HEAD_PREFIX}.bias")).unwrap().1;
         let head = LinearHead { labels: Label::ALL.to_vec(), weight: to_array2(head_w)?, bias: to_array1(head_b)?, hidden: None };
