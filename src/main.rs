@@ -94,6 +94,10 @@ struct TrainArgs {
     /// a label, apart when not) before the head is fitted and fine-tuning starts (finetune only)
     #[arg(long, default_value_t = 0, value_name = "N")]
     contrastive_epochs: usize,
+    /// Train rank-R LoRA updates of the top --layers (with their biases and layer norms) instead
+    /// of their weights: the model folder stays a few MB, small enough to commit (finetune, MPNet only)
+    #[arg(long, default_value_t = 0, value_name = "R")]
+    lora_rank: usize,
     /// Base encoder: a folder in MODELS_DIR ("encoder" = all-MiniLM-L6-v2, fast; "mpnet" =
     /// all-mpnet-base-v2, about 5x slower, more accurate). classify and eval load the one a model was trained on
     #[arg(long, env = "OFSTED_ENCODER", default_value = "encoder", value_name = "NAME")]
@@ -234,6 +238,9 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     if (a.teacher.is_some() || a.soft_labels.is_some()) && a.method != Method::Finetune {
         anyhow::bail!("--teacher and --soft-labels need --method finetune (distillation trains the encoder)");
     }
+    if a.lora_rank > 0 && a.method != Method::Finetune {
+        anyhow::bail!("--lora-rank needs --method finetune");
+    }
     if a.contrastive_epochs > 0 && (a.method != Method::Finetune || a.init.is_some()) {
         anyhow::bail!("--contrastive-epochs needs --method finetune and no --init (the phase comes before the head is fitted)");
     }
@@ -255,7 +262,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
         dev_fraction: a.dev_fraction,
         logistic: FitOptions { epochs: a.logistic_epochs, ..Default::default() },
         runtime,
-        fit: FitSettings { epochs: a.epochs.unwrap_or(default_epochs), learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience.unwrap_or(default_patience), seed: a.seed, weight_decay: 0.01, distill_weight: if a.teacher.is_some() || a.soft_labels.is_some() { a.distill_weight } else { 0.0 }, contrastive_epochs: a.contrastive_epochs },
+        fit: FitSettings { epochs: a.epochs.unwrap_or(default_epochs), learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience.unwrap_or(default_patience), seed: a.seed, weight_decay: 0.01, distill_weight: if a.teacher.is_some() || a.soft_labels.is_some() { a.distill_weight } else { 0.0 }, contrastive_epochs: a.contrastive_epochs, lora_rank: a.lora_rank },
         teacher: a.teacher.map(|t| {
             let paths = ofsted::app::config::ModelPaths::new(&models, Some(t.clone()));
             (t, paths.encoder)

@@ -59,6 +59,13 @@ fn default_classifier_separates_clear_praise_from_clear_criticism() {
 }
 
 #[test]
+fn lora_on_a_bert_encoder_is_refused_with_a_reason() {
+    let dir = common::models().join("encoder");
+    let err = SplitEncoder::load(&dir, &rt(2), 8).err().expect("BERT took LoRA factors");
+    assert!(err.to_string().contains("MPNet"), "{err}");
+}
+
+#[test]
 fn training_and_inference_pool_the_same_embedding() {
     let texts = [
         "Inspectors found that care leavers are well supported.",
@@ -67,7 +74,7 @@ fn training_and_inference_pool_the_same_embedding() {
     ];
     let dir = common::models().join("encoder");
     let inference = Encoder::load(&dir, &rt(2)).unwrap().embed(&texts, &mut |_| {}).unwrap();
-    let training = SplitEncoder::load(&dir, &rt(2)).unwrap().embed(Units::plain(&texts)).unwrap();
+    let training = SplitEncoder::load(&dir, &rt(2), 0).unwrap().embed(Units::plain(&texts)).unwrap();
     for i in 0..texts.len() {
         let cos = inference.row(i).dot(&training.row(i));
         let diff = (&inference.row(i) - &training.row(i)).mapv(f32::abs).fold(0.0f32, |a, &b| a.max(b));
@@ -100,7 +107,7 @@ fn a_unit_read_with_context_keeps_its_own_embedding_and_training_agrees_with_inf
     assert!(pair[0].len() > single[0].len() && types.is_some());
     let same = with.row(1).dot(&plain.row(1));
     assert!(same > 0.99999, "a unit with no context is embedded as without: {same}");
-    let training = SplitEncoder::load(&dir, &rt(2)).unwrap().embed(Units { texts: &texts, contexts: Some(&contexts) }).unwrap();
+    let training = SplitEncoder::load(&dir, &rt(2), 0).unwrap().embed(Units { texts: &texts, contexts: Some(&contexts) }).unwrap();
     for i in 0..texts.len() {
         let cos = with.row(i).dot(&training.row(i));
         assert!(cos > 0.99999, "row {i}: cosine {cos} between training and inference with context");

@@ -117,7 +117,7 @@ fn mpnet_fine_tunes_top_layers_and_the_layers_file_loads_for_inference() {
     let f = fixture();
     let texts: Vec<&str> = f.sentences.iter().take(16).map(|s| s.text.as_str()).collect();
     let labels: Vec<Label> = (0..texts.len()).map(|i| Label::from_index(i % 3)).collect();
-    let mut split = SplitEncoder::load(&dir(), &rt(8)).expect("models/mpnet: run scripts/setup.sh first");
+    let mut split = SplitEncoder::load(&dir(), &rt(8), 0).expect("models/mpnet: run scripts/setup.sh first");
     assert_eq!(split.layer_count(), 12);
 
     // training computes the embeddings inference does
@@ -131,7 +131,7 @@ fn mpnet_fine_tunes_top_layers_and_the_layers_file_loads_for_inference() {
 
     let zero = LinearHead { labels: Label::ALL.to_vec(), weight: ndarray::Array2::zeros((3, 768)), bias: ndarray::Array1::zeros(3), hidden: None };
     split.init_from(&zero, None).unwrap();
-    let s = FitSettings { epochs: 2, learning_rate: 1e-4, batch_size: 4, patience: 2, seed: 7, weight_decay: 0.01, distill_weight: 0.0, contrastive_epochs: 0 };
+    let s = FitSettings { epochs: 2, learning_rate: 1e-4, batch_size: 4, patience: 2, seed: 7, weight_decay: 0.01, distill_weight: 0.0, contrastive_epochs: 0, lora_rank: 0 };
     let t = split.fit((Units::plain(&texts[..12]), &labels[..12]), (Units::plain(&texts[12..]), &labels[12..]), 11, &s, None, &mut |_| {}).unwrap();
     assert_eq!(t.layers.len(), 16, "{:?}", t.layers.iter().map(|l| &l.0).collect::<Vec<_>>());
     assert!(t.layers.iter().all(|(n, _)| n.starts_with("encoder.layer.11.")), "only the top layer trains");
@@ -154,4 +154,53 @@ fn mpnet_fine_tunes_top_layers_and_the_layers_file_loads_for_inference() {
         let cos = tuned.row(i).dot(&served.row(i));
         assert!(cos > 0.9999, "row {i}: cosine {cos} between training and the loaded model");
     }
+}
+
+#[test]
+fn lora_trains_only_factors_biases_and_norms_and_the_merged_model_serves_what_training_saw() {
+    let f = fixture();
+    let texts: Vec<&str> = f.sentences.iter().take(16).map(|s| s.text.as_str()).collect();
+    let labels: Vec<Label> = (0..texts.len()).map(|i| Label::from_index(i % 3)).collect();
+    let mut split = SplitEncoder::load(&dir(), &rt(8), 4).unwrap();
+    // B starts at zero: a model with fresh factors is the base model
+    let base = Encoder::load(&dir(), &rt(8)).unwrap().embed(&texts, &mut |_| {}).unwrap();
+    let fresh = split.embed(Units::plain(&texts)).unwrap();
+    for i in 0..texts.len() {
+        assert!(base.row(i).dot(&fresh.row(i)) > 0.99999, "row {i}: fresh LoRA factors changed the embedding");
+    }
+
+    let zero = LinearHead { labels: Label::ALL.to_vec(), weight: ndarray::Array2::zeros((3, 768)), bias: ndarray::Array1::zeros(3), hidden: None };
+    split.init_from(&zero, None).unwrap();
+    let s = FitSettings { epochs: 2, learning_rate: 1e-3, batch_size: 4, patience: 2, seed: 7, weight_decay: 0.01, distill_weight: 0.0, contrastive_epochs: 0, lora_rank: 4 };
+    let t = split.fit((Units::plain(&texts[..12]), &labels[..12]), (Units::plain(&texts[12..]), &labels[12..]), 11, &s, None, &mut |_| {}).unwrap();
+    let names: Vec<&str> = t.layers.iter().map(|l| l.0.as_str()).collect();
+    // six linear layers with two factors and a bias each, two layer norms with weight and bias
+    assert_eq!(names.len(), 22, "{names:?}");
+    assert!(names.iter().all(|n| n.starts_with("encoder.layer.11.")), "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with("dense.weight") || n.ends_with(".q.weight") || n.ends_with(".o.weight")), "a full weight was trained: {names:?}");
+    let b = &t.layers.iter().find(|(n, _)| n.ends_with("attn.q.lora_b")).unwrap().1;
+    assert!(b.abs().max().double_value(&[]) > 0.0, "the LoRA update stayed zero");
+
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join(LAYERS_FILE);
+    save_layers(&t.layers, &file).unwrap();
+    let bytes = std::fs::metadata(&file).unwrap().len();
+    assert!(bytes < 200_000, "a rank-4 update of one layer should be small, got {bytes} bytes");
+    std::fs::write(out.path().join(HEAD_FILE), serde_json::to_string(&t.head).unwrap()).unwrap();
+    let model = SentenceModel::load(out.path(), Encoder::load(&dir(), &rt(8)).unwrap()).unwrap();
+    let tuned = split.embed(Units::plain(&texts)).unwrap();
+    let served = model.encoder.embed(&texts, &mut |_| {}).unwrap();
+    let mut moved = 0.0f32;
+    for i in 0..texts.len() {
+        let cos = tuned.row(i).dot(&served.row(i));
+        assert!(cos > 0.9999, "row {i}: cosine {cos} between training and the merged model");
+        moved = moved.max(1.0 - base.row(i).dot(&served.row(i)));
+    }
+    assert!(moved > 1e-5, "the merged model serves the base embeddings: the factors were not applied");
+
+    // a factor without its partner is a clear error, not a silent skip
+    let lone: Vec<(String, Tensor)> = t.layers.iter().filter(|(n, _)| !n.ends_with("attn.q.lora_b")).map(|(n, t)| (n.clone(), t.shallow_clone())).collect();
+    save_layers(&lone, &file).unwrap();
+    let err = SentenceModel::load(out.path(), Encoder::load(&dir(), &rt(8)).unwrap()).err().expect("a lone LoRA factor loaded");
+    assert!(err.to_string().contains("lora_b"), "{err}");
 }

@@ -116,8 +116,25 @@ impl SentenceModel {
 /// whatever the file holds ([`STORED_LAYERS`] when `train` wrote it).
 pub fn load_layers(vars: &HashMap<String, Tensor>, file: &Path) -> Result<usize> {
     let tensors = Tensor::read_safetensors(file).map_err(|e| Error::model(file, e))?;
+    let by_name: HashMap<&str, &Tensor> = tensors.iter().map(|(n, t)| (n.as_str(), t)).collect();
     tch::no_grad(|| {
         for (name, t) in &tensors {
+            // LoRA factors: copied into a model that trains them, otherwise merged into their weight
+            if let (None, Some((base, is_a))) = (vars.get(name), crate::model::mpnet::lora_target(name)) {
+                let weight = format!("{base}.weight");
+                let w = vars.get(&weight).ok_or_else(|| Error::model(file, format!("LoRA factor {name} has no weight {weight} in the encoder")))?;
+                let other = format!("{base}.{}", if is_a { crate::model::mpnet::LORA_B } else { crate::model::mpnet::LORA_A });
+                let pair = by_name.get(other.as_str()).ok_or_else(|| Error::model(file, format!("LoRA factor {name} has no partner {other}")))?;
+                if is_a {
+                    let (a, b) = (t, *pair);
+                    let (wo, wi) = (w.size()[0], w.size()[1]);
+                    if a.dim() != 2 || b.dim() != 2 || a.size()[1] != wi || b.size()[0] != wo || a.size()[0] != b.size()[1] {
+                        return Err(Error::model(file, format!("LoRA factors of {base} have shapes {:?} and {:?}, which do not fit a {:?} weight", a.size(), b.size(), w.size())));
+                    }
+                    crate::model::mpnet::merge_lora(w, a, b);
+                }
+                continue;
+            }
             let v = vars.get(name).ok_or_else(|| Error::model(file, format!("tensor {name} does not belong to the encoder")))?;
             if v.size() != t.size() {
                 return Err(Error::model(file, format!("tensor {name} has shape {:?}, expected {:?}", t.size(), v.size())));

@@ -75,6 +75,57 @@ pub fn load_config(dir: &Path) -> Result<MPNetConfig> {
     Ok(c)
 }
 
+/// Suffixes of the two low-rank factors of a [`Dense`] layer's update, beside its `weight`.
+pub const LORA_A: &str = "lora_a";
+pub const LORA_B: &str = "lora_b";
+
+/// A linear layer with an optional low-rank update (LoRA, Hu et al., 2021): `y = x Wᵀ + b + (x Aᵀ) Bᵀ`
+/// with `A` `[rank, in]` and `B` `[out, rank]`. `B` starts at zero, so a new update changes
+/// nothing; training only the factors (and biases and norms) makes a fine-tuned MPNet small
+/// enough to commit: `W + B A` is formed when the factors are loaded ([`merge_lora`]).
+struct Dense {
+    linear: nn::Linear,
+    lora: Option<(Tensor, Tensor)>,
+}
+
+impl Dense {
+    fn new(p: nn::Path, inputs: i64, outputs: i64, rank: i64) -> Dense {
+        let linear = nn::linear(&p, inputs, outputs, Default::default());
+        let lora = (rank > 0).then(|| {
+            let a = p.var(LORA_A, &[rank, inputs], nn::Init::Randn { mean: 0.0, stdev: 1.0 / (inputs as f64).sqrt() });
+            let b = p.zeros(LORA_B, &[outputs, rank]);
+            (a, b)
+        });
+        Dense { linear, lora }
+    }
+
+    fn forward(&self, x: &Tensor) -> Tensor {
+        let y = x.apply(&self.linear);
+        match &self.lora {
+            Some((a, b)) => y + x.matmul(&a.tr()).matmul(&b.tr()),
+            None => y,
+        }
+    }
+}
+
+/// The weight a pair of LoRA factors belongs to: `X.lora_a` and `X.lora_b` update `X.weight`.
+pub fn lora_target(name: &str) -> Option<(&str, bool)> {
+    let (base, suffix) = name.rsplit_once('.')?;
+    match suffix {
+        LORA_A => Some((base, true)),
+        LORA_B => Some((base, false)),
+        _ => None,
+    }
+}
+
+/// `weight += b · a`, in the weight's precision.
+pub fn merge_lora(weight: &Tensor, a: &Tensor, b: &Tensor) {
+    tch::no_grad(|| {
+        let delta = b.to_kind(weight.kind()).matmul(&a.to_kind(weight.kind()));
+        let _ = weight.shallow_clone().g_add_(&delta);
+    });
+}
+
 fn layer_norm(p: nn::Path, c: &MPNetConfig) -> nn::LayerNorm {
     nn::layer_norm(p, vec![c.hidden_size], nn::LayerNormConfig { eps: c.layer_norm_eps, ..Default::default() })
 }
@@ -136,18 +187,18 @@ impl MPNetEmbeddings {
 }
 
 struct SelfAttention {
-    q: nn::Linear,
-    k: nn::Linear,
-    v: nn::Linear,
-    o: nn::Linear,
+    q: Dense,
+    k: Dense,
+    v: Dense,
+    o: Dense,
     heads: i64,
     head_dim: i64,
     dropout: f64,
 }
 
 impl SelfAttention {
-    fn new(p: nn::Path, c: &MPNetConfig) -> SelfAttention {
-        let lin = |name: &str| nn::linear(&p / name, c.hidden_size, c.hidden_size, Default::default());
+    fn new(p: nn::Path, c: &MPNetConfig, rank: i64) -> SelfAttention {
+        let lin = |name: &str| Dense::new(&p / name, c.hidden_size, c.hidden_size, rank);
         SelfAttention {
             q: lin("q"),
             k: lin("k"),
@@ -162,29 +213,30 @@ impl SelfAttention {
     fn forward_t(&self, h: &Tensor, mask: &Tensor, bias: &Tensor, train: bool) -> Tensor {
         let (b, n) = (h.size()[0], h.size()[1]);
         let split = |x: Tensor| x.view([b, n, self.heads, self.head_dim]).transpose(1, 2);
-        let (q, k, v) = (split(h.apply(&self.q)), split(h.apply(&self.k)), split(h.apply(&self.v)));
+        let (q, k, v) = (split(self.q.forward(h)), split(self.k.forward(h)), split(self.v.forward(h)));
         let scores = q.matmul(&k.transpose(-1, -2)) / (self.head_dim as f64).sqrt() + bias + mask;
         let probs = scores.softmax(-1, Kind::Float).dropout(self.dropout, train);
-        probs.matmul(&v).transpose(1, 2).contiguous().view([b, n, self.heads * self.head_dim]).apply(&self.o)
+        self.o.forward(&probs.matmul(&v).transpose(1, 2).contiguous().view([b, n, self.heads * self.head_dim]))
     }
 }
 
 pub struct MPNetLayer {
     attention: SelfAttention,
     attention_norm: nn::LayerNorm,
-    intermediate: nn::Linear,
-    output: nn::Linear,
+    intermediate: Dense,
+    output: Dense,
     output_norm: nn::LayerNorm,
     dropout: f64,
 }
 
 impl MPNetLayer {
-    pub fn new(p: nn::Path, c: &MPNetConfig) -> MPNetLayer {
+    /// `rank` > 0 gives every linear layer a LoRA update of that rank.
+    pub fn new(p: nn::Path, c: &MPNetConfig, rank: i64) -> MPNetLayer {
         MPNetLayer {
-            attention: SelfAttention::new(&p / "attention" / "attn", c),
+            attention: SelfAttention::new(&p / "attention" / "attn", c, rank),
             attention_norm: layer_norm(&p / "attention" / "LayerNorm", c),
-            intermediate: nn::linear(&p / "intermediate" / "dense", c.hidden_size, c.intermediate_size, Default::default()),
-            output: nn::linear(&p / "output" / "dense", c.intermediate_size, c.hidden_size, Default::default()),
+            intermediate: Dense::new(&p / "intermediate" / "dense", c.hidden_size, c.intermediate_size, rank),
+            output: Dense::new(&p / "output" / "dense", c.intermediate_size, c.hidden_size, rank),
             output_norm: layer_norm(&p / "output" / "LayerNorm", c),
             dropout: c.hidden_dropout_prob,
         }
@@ -195,8 +247,8 @@ impl MPNetLayer {
     pub fn forward_t(&self, h: &Tensor, mask: &Tensor, bias: &Tensor, train: bool) -> Tensor {
         let a = self.attention.forward_t(h, mask, bias, train).dropout(self.dropout, train);
         let a = (a + h).apply(&self.attention_norm);
-        let i = a.apply(&self.intermediate).gelu("none");
-        let o = i.apply(&self.output).dropout(self.dropout, train);
+        let i = self.intermediate.forward(&a).gelu("none");
+        let o = self.output.forward(&i).dropout(self.dropout, train);
         (o + a).apply(&self.output_norm)
     }
 }
@@ -211,10 +263,16 @@ pub struct MPNetModel {
 
 impl MPNetModel {
     pub fn new(p: nn::Path, c: &MPNetConfig) -> MPNetModel {
+        MPNetModel::with_lora(p, c, 0)
+    }
+
+    /// The model with LoRA factors of `rank` in every linear layer of every encoder layer, for
+    /// training them ([`Dense`]); inference merges trained factors into the weights instead.
+    pub fn with_lora(p: nn::Path, c: &MPNetConfig, rank: i64) -> MPNetModel {
         let enc = &p / "encoder";
         MPNetModel {
             embeddings: MPNetEmbeddings::new(&p / "embeddings", c),
-            layers: (0..c.num_hidden_layers).map(|i| MPNetLayer::new(&enc / "layer" / i, c)).collect(),
+            layers: (0..c.num_hidden_layers).map(|i| MPNetLayer::new(&enc / "layer" / i, c, rank)).collect(),
             relative_attention_bias: nn::embedding(&enc / "relative_attention_bias", c.relative_attention_num_buckets, c.num_attention_heads, Default::default()),
             num_buckets: c.relative_attention_num_buckets,
         }

@@ -45,6 +45,9 @@ pub struct FitSettings {
     /// Epochs of a SetFit-style contrastive phase before the head is fitted (0 = none).
     #[serde(default)]
     pub contrastive_epochs: usize,
+    /// Rank of LoRA updates trained in place of the layers' weights (0 = train the weights).
+    #[serde(default)]
+    pub lora_rank: usize,
 }
 
 pub struct Trained {
@@ -237,6 +240,8 @@ pub struct SplitEncoder {
     head: nn::Linear,
     tokenizer: Tokenizer,
     rt: Runtime,
+    /// The layers carry LoRA factors, which are trained instead of the weights.
+    lora: bool,
 }
 
 pub const HEAD_PREFIX: &str = "ofsted_head";
@@ -255,11 +260,14 @@ struct Batch {
 }
 
 impl SplitEncoder {
-    pub fn load(encoder_dir: &Path, rt: &Runtime) -> Result<SplitEncoder> {
+    /// `lora_rank` > 0: the layers get LoRA factors, and training changes those, the biases and
+    /// the layer norms, never the weights (MPNet only: rust-bert's BERT layers cannot take them).
+    pub fn load(encoder_dir: &Path, rt: &Runtime, lora_rank: usize) -> Result<SplitEncoder> {
         let architecture = Architecture::of(encoder_dir)?;
         let mut vs = VarStore::new(rt.device);
         let root = vs.root();
         let (stack, hidden) = match architecture {
+            Architecture::Bert if lora_rank > 0 => return Err(Error::Config(format!("--lora-rank needs an MPNet encoder; {} is BERT", encoder_dir.display()))),
             Architecture::Bert => {
                 let config = bert::load_config(encoder_dir)?;
                 let embeddings = BertEmbeddings::new(&root / "embeddings", &config);
@@ -268,17 +276,17 @@ impl SplitEncoder {
             }
             Architecture::MPNet => {
                 let config = mpnet::load_config(encoder_dir)?;
-                (Stack::MPNet(MPNetModel::new(vs.root(), &config)), config.hidden_size)
+                (Stack::MPNet(MPNetModel::with_lora(vs.root(), &config, lora_rank as i64)), config.hidden_size)
             }
         };
         let tokenizer = bert::load_tokenizer(encoder_dir)?;
         let head = nn::linear(&root / HEAD_PREFIX, hidden, 3, Default::default());
         let weights = encoder_dir.join("model.safetensors");
         let missing = vs.load_partial(&weights).map_err(|e| Error::model(&weights, e))?;
-        if let Some(m) = missing.iter().find(|m| !m.starts_with(HEAD_PREFIX)) {
+        if let Some(m) = missing.iter().find(|m| !m.starts_with(HEAD_PREFIX) && mpnet::lora_target(m).is_none()) {
             return Err(Error::model(&weights, format!("missing tensor {m}")));
         }
-        Ok(SplitEncoder { vs, stack, head, tokenizer, rt: rt.clone() })
+        Ok(SplitEncoder { vs, stack, head, tokenizer, rt: rt.clone(), lora: lora_rank > 0 })
     }
 
     pub fn layer_count(&self) -> usize {
@@ -310,7 +318,8 @@ impl SplitEncoder {
             .into_iter()
             .filter(|(name, _)| {
                 name.starts_with(HEAD_PREFIX)
-                    || name.strip_prefix("encoder.layer.").and_then(|r| r.split('.').next()).and_then(|i| i.parse::<usize>().ok()).is_some_and(|i| i >= from)
+                    || (name.strip_prefix("encoder.layer.").and_then(|r| r.split('.').next()).and_then(|i| i.parse::<usize>().ok()).is_some_and(|i| i >= from)
+                        && (!self.lora || mpnet::lora_target(name).is_some() || name.ends_with(".bias") || name.contains("LayerNorm")))
             })
             .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));

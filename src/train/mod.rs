@@ -209,7 +209,7 @@ pub fn train(cfg: &TrainConfig, progress_mode: Mode) -> Result<TrainReport> {
             (t.head, t.layers, t.history, t.best_epoch)
         }
         Method::Finetune => {
-            let mut split = SplitEncoder::load(&cfg.encoder_dir, &cfg.runtime)?;
+            let mut split = SplitEncoder::load(&cfg.encoder_dir, &cfg.runtime, cfg.fit.lora_rank)?;
             let n_layers = split.layer_count();
             if cfg.layers == 0 || cfg.layers > n_layers {
                 return Err(Error::Config(format!("--layers must be between 1 and {n_layers}")));
