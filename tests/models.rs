@@ -59,6 +59,21 @@ fn default_classifier_separates_clear_praise_from_clear_criticism() {
 }
 
 #[test]
+fn committed_mpnet_lora_model_loads_its_checked_factors_and_labels_clear_cases() {
+    let enc = Encoder::load(&common::models().join("mpnet"), &rt(8)).unwrap();
+    let model = SentenceModel::load(&common::models().join("mpnet-lora"), enc).expect("models/mpnet-lora is committed; models/mpnet comes from setup");
+    assert!(model.layers_sha256.is_some(), "the LoRA factors were not loaded");
+    let texts = [
+        "Inspectors found that children in care are exceptionally well supported by skilled and stable social workers.",
+        "Inspectors found serious weaknesses: too many children wait too long for help and managers do not check plans.",
+        "The report was published on the Ofsted website on Tuesday morning.",
+    ];
+    let p = model.predict(Units::plain(&texts), &mut |_| {}).unwrap();
+    let labels: Vec<Label> = p.iter().map(|x| x.label).collect();
+    assert_eq!(labels, [Label::Strength, Label::Improvement, Label::Other], "{p:?}");
+}
+
+#[test]
 fn lora_on_a_bert_encoder_is_refused_with_a_reason() {
     let dir = common::models().join("encoder");
     let err = SplitEncoder::load(&dir, &rt(2), 8).err().expect("BERT took LoRA factors");
