@@ -126,12 +126,7 @@ pub fn load_layers(vars: &HashMap<String, Tensor>, file: &Path) -> Result<usize>
                 let other = format!("{base}.{}", if is_a { crate::model::mpnet::LORA_B } else { crate::model::mpnet::LORA_A });
                 let pair = by_name.get(other.as_str()).ok_or_else(|| Error::model(file, format!("LoRA factor {name} has no partner {other}")))?;
                 if is_a {
-                    let (a, b) = (t, *pair);
-                    let (wo, wi) = (w.size()[0], w.size()[1]);
-                    if a.dim() != 2 || b.dim() != 2 || a.size()[1] != wi || b.size()[0] != wo || a.size()[0] != b.size()[1] {
-                        return Err(Error::model(file, format!("LoRA factors of {base} have shapes {:?} and {:?}, which do not fit a {:?} weight", a.size(), b.size(), w.size())));
-                    }
-                    crate::model::mpnet::merge_lora(w, a, b);
+                    crate::model::mpnet::merge_lora(w, t, pair).map_err(|why| Error::model(file, format!("LoRA factors of {base} {why}")))?;
                 }
                 continue;
             }

@@ -118,12 +118,18 @@ pub fn lora_target(name: &str) -> Option<(&str, bool)> {
     }
 }
 
-/// `weight += b · a`, in the weight's precision.
-pub fn merge_lora(weight: &Tensor, a: &Tensor, b: &Tensor) {
+/// `weight += b · a`, in the weight's precision; `Err` says why factors that do not fit the
+/// weight (`a` `[rank, in]`, `b` `[out, rank]`) were refused.
+pub fn merge_lora(weight: &Tensor, a: &Tensor, b: &Tensor) -> std::result::Result<(), String> {
+    let (w, a_size, b_size) = (weight.size(), a.size(), b.size());
+    if w.len() != 2 || a_size.len() != 2 || b_size.len() != 2 || a_size[1] != w[1] || b_size[0] != w[0] || a_size[0] != b_size[1] {
+        return Err(format!("have shapes {a_size:?} and {b_size:?}, which do not fit a {w:?} weight"));
+    }
     tch::no_grad(|| {
         let delta = b.to_kind(weight.kind()).matmul(&a.to_kind(weight.kind()));
         let _ = weight.shallow_clone().g_add_(&delta);
     });
+    Ok(())
 }
 
 fn layer_norm(p: nn::Path, c: &MPNetConfig) -> nn::LayerNorm {
