@@ -5,7 +5,8 @@
 #   3. the second sentence encoder (all-mpnet-base-v2, MPNet) into models/mpnet
 #   4. the person-NER model, dequantised once from 4-bit ONNX to fp32 safetensors, into models/ner
 #   5. the release build of the ofsted binary
-#   6. the default sentence model, fine-tuned on corpus/ from models/default.recipe.json
+#   6. the fast sentence model (MiniLM), fine-tuned on corpus/ from models/fast.recipe.json
+#      (the default model, MPNet with LoRA, is committed in models/default and needs no training)
 # Every download is checked against scripts/checksums.sha256; what is present and valid is kept.
 # Rerunning is safe and cheap. Set OFSTED_SKIP_BUILD=1 to stop before the cargo build.
 set -euo pipefail
@@ -188,5 +189,5 @@ say "build  cargo build --release (first build: about 4-5 minutes on 2 cores)"
 (cd "$root" && cargo build --release --locked --quiet) || fail "cargo build --release failed (see the compiler output above)"
 say "ok     target/release/ofsted is ready"
 
-# 6. The default sentence model: rebuilt from the committed recipe (too big to commit; see README).
-"$root/scripts/build_default_model.sh" || fail "could not rebuild models/default (see above)"
+# 6. The fast sentence model: rebuilt from the committed recipe (too big to commit; see README).
+"$root/scripts/build_fast_model.sh" || fail "could not rebuild models/fast (see above)"

@@ -69,7 +69,7 @@ struct ClassifyArgs {
 /// Train the sentence classifier on labelled folders (corpus format: articles/*.txt +
 /// sentences.csv). The split into train and dev is by article; early stopping uses dev macro-F1.
 #[derive(Args)]
-#[command(after_help = "Examples:\n  ofsted train --data corpus/ --out models/mine\n  ofsted train --data corpus/ new-articles/ --init models/default --out models/next\n  ofsted train --data corpus/ --method logistic --out models/fast\n\n\
+#[command(after_help = "Examples:\n  ofsted train --data corpus/ --out models/mine\n  ofsted train --data corpus/ new-articles/ --init models/default --out models/next\n  ofsted train --data corpus/ --method logistic --out models/quick\n\n\
 Training refuses data with unknown labels, offsets that do not slice the article, or units that repeat the --eval set. \
 Writes head.json, encoder_layers.safetensors (fine-tuning only, float16) and manifest.json.")]
 struct TrainArgs {
@@ -96,27 +96,31 @@ struct TrainArgs {
     contrastive_epochs: usize,
     /// Train rank-R LoRA updates of the top --layers (with their biases and layer norms) instead
     /// of their weights: the model folder stays a few MB, small enough to commit (finetune, MPNet only)
-    #[arg(long, default_value_t = 0, value_name = "R")]
-    lora_rank: usize,
+    /// [default: the --init model's rank, else 0 = no LoRA]
+    #[arg(long, value_name = "R")]
+    lora_rank: Option<usize>,
     /// Base encoder: a folder in MODELS_DIR ("encoder" = all-MiniLM-L6-v2, fast; "mpnet" =
-    /// all-mpnet-base-v2, about 5x slower, more accurate). classify and eval load the one a model was trained on
-    #[arg(long, env = "OFSTED_ENCODER", default_value = "encoder", value_name = "NAME")]
-    encoder: String,
+    /// all-mpnet-base-v2, about 6x slower, more accurate). classify and eval load the one a model
+    /// was trained on [default: the --init model's encoder, else "encoder"]
+    #[arg(long, env = "OFSTED_ENCODER", value_name = "NAME")]
+    encoder: Option<String>,
     /// Gold folders the training data must not overlap [default: ./eval, ./eval/blind and ./eval/blind2 when they exist]
     #[arg(long, num_args = 1.., value_name = "DIR")]
     eval: Vec<PathBuf>,
     /// Model folder to write
     #[arg(long, short, value_name = "DIR")]
     out: PathBuf,
-    /// Start from this model folder (fine-tuning: its head and fine-tuned layers)
+    /// Start from this model folder (fine-tuning: its head and fine-tuned layers; its encoder,
+    /// LoRA rank and context setting are kept unless a flag says otherwise)
     #[arg(long, value_name = "DIR")]
     init: Option<PathBuf>,
     /// Training method (the default measured best on dev; README, Train)
     #[arg(long, value_enum, default_value_t = Method::Finetune)]
     method: Method,
-    /// Encoder layers to fine-tune, counted from the top (finetune only)
-    #[arg(long, default_value_t = 6)]
-    layers: usize,
+    /// Encoder layers to fine-tune, counted from the top (finetune only) [default: the --init
+    /// model's fine-tuned layers, else 6]
+    #[arg(long)]
+    layers: Option<usize>,
     /// Maximum epochs (mlp, finetune); early stopping may end sooner [default: finetune 8, mlp 40]
     #[arg(long)]
     epochs: Option<usize>,
@@ -238,7 +242,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     if (a.teacher.is_some() || a.soft_labels.is_some()) && a.method != Method::Finetune {
         anyhow::bail!("--teacher and --soft-labels need --method finetune (distillation trains the encoder)");
     }
-    if a.lora_rank > 0 && a.method != Method::Finetune {
+    if a.lora_rank.is_some_and(|r| r > 0) && a.method != Method::Finetune {
         anyhow::bail!("--lora-rank needs --method finetune");
     }
     if a.contrastive_epochs > 0 && (a.method != Method::Finetune || a.init.is_some()) {
@@ -248,27 +252,32 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     let models = models_dir(a.models_dir.as_deref())?;
     // the eval set and the blind set measure; training must never repeat them
     let eval = if a.eval.is_empty() { ["eval", "eval/blind", "eval/blind2"].iter().map(PathBuf::from).filter(|d| d.join("sentences.csv").is_file()).collect() } else { a.eval };
+    let init_manifest = match &a.init {
+        Some(dir) => ofsted::model::manifest::Manifest::read(dir)?,
+        None => None,
+    };
+    let shape = ofsted::train::settle_shape(a.init.as_deref().zip(init_manifest.as_ref()), a.encoder, a.lora_rank, a.context, a.layers)?;
     let mlp = a.method == Method::Mlp;
     let (default_lr, default_epochs, default_patience) = if mlp { (1e-3, 40, 5) } else { (5e-5, 8, 2) };
     let cfg = ofsted::train::TrainConfig {
         data: a.data,
         eval,
         out: a.out,
-        encoder_dir: models.join(&a.encoder),
+        encoder_dir: models.join(&shape.encoder),
         init: a.init,
         method: a.method,
-        layers: a.layers,
+        layers: shape.layers,
         seed: a.seed,
         dev_fraction: a.dev_fraction,
         logistic: FitOptions { epochs: a.logistic_epochs, ..Default::default() },
         runtime,
-        fit: FitSettings { epochs: a.epochs.unwrap_or(default_epochs), learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience.unwrap_or(default_patience), seed: a.seed, weight_decay: 0.01, distill_weight: if a.teacher.is_some() || a.soft_labels.is_some() { a.distill_weight } else { 0.0 }, contrastive_epochs: a.contrastive_epochs, lora_rank: a.lora_rank },
+        fit: FitSettings { epochs: a.epochs.unwrap_or(default_epochs), learning_rate: a.lr.unwrap_or(default_lr), batch_size: a.batch_size, patience: a.patience.unwrap_or(default_patience), seed: a.seed, weight_decay: 0.01, distill_weight: if a.teacher.is_some() || a.soft_labels.is_some() { a.distill_weight } else { 0.0 }, contrastive_epochs: a.contrastive_epochs, lora_rank: shape.lora_rank },
         teacher: a.teacher.map(|t| {
             let paths = ofsted::app::config::ModelPaths::new(&models, Some(t.clone()));
             (t, paths.encoder)
         }),
         soft_labels: a.soft_labels,
-        context: a.context,
+        context: shape.context,
         command: std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect(),
     };
     let r = ofsted::train::train(&cfg, Mode::detect(a.quiet))?;

@@ -107,7 +107,9 @@ fn eval_runs_the_default_model_on_the_bundled_gold_set() {
     assert_eq!(j["sentences"]["articles"], 5);
     let m = &j["sentences"]["macro_f1"];
     let (v, lo, hi) = (m["value"].as_f64().unwrap(), m["low"].as_f64().unwrap(), m["high"].as_f64().unwrap());
-    assert!(lo <= v && v <= hi && v > 0.34, "a trained model beats always-one-label: {v} [{lo}, {hi}]");
+    assert!(lo <= v && v <= hi, "{v} [{lo}, {hi}]");
+    // issue 13's bar for the default model on the seeds (reached 0.939 when it became the default)
+    assert!(v >= 0.86, "default model's seed macro-F1 {v} fell below 0.86");
     // the officials extractor on the seeds, guarded at the levels it reached (README, Officials)
     let f1 = |name: &str| j["officials"]["criteria"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no {name}"))["f1"].as_f64().unwrap();
     assert!(f1("name (exact)") >= 0.95 && f1("name + role") >= 0.85 && f1("name + organisation") >= 0.85, "{}", j["officials"]);

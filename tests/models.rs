@@ -5,6 +5,7 @@ use ofsted::model::classifier::{SentenceClassifier, SentenceModel, Units};
 use ofsted::model::encoder::Encoder;
 use ofsted::label::Label;
 use ofsted::model::ner::{NerModel, PersonTagger};
+use ofsted::app::config::ModelPaths;
 use ofsted::model::runtime::Runtime;
 use ofsted::train::finetune::SplitEncoder;
 
@@ -44,9 +45,10 @@ fn encoder_embeddings_are_unit_length_and_order_independent_of_batching() {
 }
 
 #[test]
-fn default_classifier_separates_clear_praise_from_clear_criticism() {
+fn fast_classifier_separates_clear_praise_from_clear_criticism() {
     let enc = Encoder::load(&common::models().join("encoder"), &rt(32)).unwrap();
-    let model = SentenceModel::load(&common::models().join("default"), enc).expect("models/default is committed");
+    let model = SentenceModel::load(&common::models().join("fast"), enc).expect("models/fast: scripts/setup.sh rebuilds it from models/fast.recipe.json");
+    assert!(model.layers_sha256.is_some(), "the fine-tuned MiniLM layers were not loaded");
     let texts = [
         "Inspectors found that children in care are exceptionally well supported by skilled and stable social workers.",
         "Inspectors found serious weaknesses: too many children wait too long for help and managers do not check plans.",
@@ -59,10 +61,14 @@ fn default_classifier_separates_clear_praise_from_clear_criticism() {
 }
 
 #[test]
-fn committed_mpnet_lora_model_loads_its_checked_factors_and_labels_clear_cases() {
-    let enc = Encoder::load(&common::models().join("mpnet"), &rt(8)).unwrap();
-    let model = SentenceModel::load(&common::models().join("mpnet-lora"), enc).expect("models/mpnet-lora is committed; models/mpnet comes from setup");
+fn the_default_model_is_the_committed_mpnet_lora_model_and_labels_clear_cases() {
+    // what classify and eval load when no --model is given
+    let paths = ModelPaths::new(&common::models(), None);
+    assert_eq!(paths.encoder, common::models().join("mpnet"), "the default model's manifest names MPNet as its encoder");
+    let enc = Encoder::load(&paths.encoder, &rt(8)).expect("models/mpnet comes from scripts/setup.sh");
+    let model = SentenceModel::load(&paths.model, enc).expect("models/default is committed");
     assert!(model.layers_sha256.is_some(), "the LoRA factors were not loaded");
+    assert!(model.temperature > 1.0, "the dev-fitted temperature was not read: {}", model.temperature);
     let texts = [
         "Inspectors found that children in care are exceptionally well supported by skilled and stable social workers.",
         "Inspectors found serious weaknesses: too many children wait too long for help and managers do not check plans.",

@@ -268,3 +268,42 @@ fn a_model_trained_with_context_records_it_and_classify_reads_the_context() {
     let second = |id: &str| rows.iter().find(|r| r[0] == id && r[1] == "1").unwrap()[5..9].to_vec();
     assert_eq!(second("a"), second("b"));
 }
+
+#[test]
+fn train_init_from_the_default_model_continues_it_as_mpnet_lora() {
+    // the README's retraining step: `train --init models/default` with no encoder flags must
+    // continue the MPNet LoRA model, not start a MiniLM one from its head (shape mismatch)
+    let d = tempfile::tempdir().unwrap();
+    let (data, eval) = train_and_eval(d.path());
+    let default = models().join("default");
+    let out = d.path().join("next");
+    let r = ofsted(&["train", "-q", "--epochs", "1", "--batch-size", "4", "--init"]).arg(&default).arg("--data").arg(&data).arg("--eval").arg(&eval).arg("--out").arg(&out).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m = manifest(&out);
+    assert_eq!(m["encoder"]["dir"], "mpnet", "{m}");
+    assert_eq!(m["hyperparameters"]["fit"]["lora_rank"], 16);
+    assert_eq!(m["fine_tuned_layers"]["layers"], 6, "all the layers the default model tuned are kept");
+    let size = std::fs::metadata(out.join("encoder_layers.safetensors")).unwrap().len();
+    assert!(size < 5_000_000, "LoRA factors, not full weights: {size} bytes");
+
+    // it starts where the default model is: one short epoch leaves clear cases labelled alike
+    let a = write(d.path(), "a.txt", b"Inspectors found that children in care are exceptionally well supported by skilled social workers.\n\nInspectors found serious weaknesses: too many children wait too long for help.\n");
+    let probs = |model: &Path, o: &str| {
+        let r = ofsted(&["classify", "-q"]).arg(&a).arg("--out").arg(d.path().join(o)).arg("--model").arg(model).arg("--models-dir").arg(models()).run();
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let (h, rows) = read_csv(&d.path().join(o).join("sentences.csv"));
+        let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+        rows.iter().map(|r| (r[col("label")].clone(), r[col("p_strength")].parse::<f64>().unwrap())).collect::<Vec<_>>()
+    };
+    let (before, after) = (probs(&default, "o1"), probs(&out, "o2"));
+    assert_eq!(before.iter().map(|x| &x.0).collect::<Vec<_>>(), ["strength", "improvement"], "{before:?}");
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(b.0, a.0);
+        assert!((b.1 - a.1).abs() < 0.2, "the continued model moved far from its init: {before:?} -> {after:?}");
+    }
+
+    // a flag that contradicts the init model is refused before training
+    let r = ofsted(&["train", "-q", "--encoder", "encoder", "--init"]).arg(&default).arg("--data").arg(&data).arg("--eval").arg(&eval).arg("--out").arg(d.path().join("x")).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("\"mpnet\""), "{}", r.stderr);
+}

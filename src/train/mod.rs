@@ -65,6 +65,52 @@ pub struct TrainConfig {
     pub command: Vec<String>,
 }
 
+/// What `train` reads from the command line that a `--init` model also fixes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelShape {
+    /// Base encoder folder name in the models folder.
+    pub encoder: String,
+    pub lora_rank: usize,
+    pub context: bool,
+    /// Encoder layers to fine-tune, from the top.
+    pub layers: usize,
+}
+
+/// Layers fine-tuned when neither a flag nor an init model says.
+pub const DEFAULT_LAYERS: usize = 6;
+
+/// Settle the encoder, LoRA rank, context and fine-tuned layers of a run: a flag given wins, else the `--init`
+/// model's own, else the defaults. A flag that contradicts the init model is refused here, before
+/// an hour of training fails on a shape mismatch (continuing the default MPNet LoRA model must
+/// not silently switch to MiniLM just because `--encoder` defaults to it).
+pub fn settle_shape(init: Option<(&std::path::Path, &Manifest)>, encoder: Option<String>, lora_rank: Option<usize>, context: bool, layers: Option<usize>) -> Result<ModelShape> {
+    let Some((dir, m)) = init else {
+        return Ok(ModelShape { encoder: encoder.unwrap_or_else(|| manifest::DEFAULT_ENCODER.into()), lora_rank: lora_rank.unwrap_or(0), context, layers: layers.unwrap_or(DEFAULT_LAYERS) });
+    };
+    let own_layers = m.fine_tuned_layers.as_ref().and_then(|l| l.as_ref()).map_or(0, |l| l.layers);
+    let own_encoder = m.encoder.as_ref().map_or_else(|| manifest::DEFAULT_ENCODER.to_string(), |e| e.dir.clone());
+    let own_rank = m.hyperparameters.as_ref().map_or(0, |h| h.fit.lora_rank);
+    let refuse = |what: String| Error::Config(format!("--init {}: {what}", dir.display()));
+    let encoder = match encoder {
+        Some(e) if e != own_encoder => return Err(refuse(format!("the model was trained on encoder \"{own_encoder}\", not \"{e}\"; drop --encoder to continue it"))),
+        _ => own_encoder,
+    };
+    let lora_rank = match lora_rank {
+        // rank 0 merges the init model's factors into its weights and fine-tunes those
+        Some(r) if own_rank > 0 && r != own_rank && r != 0 => return Err(refuse(format!("the model holds rank-{own_rank} LoRA factors, so --lora-rank must be {own_rank} (or 0 to merge them and fine-tune the weights)"))),
+        Some(r) => r,
+        None => own_rank,
+    };
+    // only the layers trained in this run are written, so fewer would drop the init model's lower ones
+    let layers = match layers {
+        Some(n) if n < own_layers => return Err(refuse(format!("the model fine-tuned its top {own_layers} layers; --layers {n} would write only the top {n} and lose the rest (give at least {own_layers})"))),
+        Some(n) => n,
+        None if own_layers > 0 => own_layers,
+        None => DEFAULT_LAYERS,
+    };
+    Ok(ModelShape { encoder, lora_rank, context: context || m.context, layers })
+}
+
 #[derive(Debug, Serialize)]
 pub struct TrainReport {
     pub method: Method,
@@ -429,5 +475,38 @@ mod tests {
         let one: BTreeSet<String> = ["x".to_string()].into();
         assert_eq!(split_articles(&one, 1, 0.2).1.len(), 0);
         assert_eq!(split_articles(&ids, 1, 0.0).1.len(), 0);
+    }
+
+    #[test]
+    fn init_from_the_mpnet_lora_default_keeps_its_encoder_and_rank_unless_a_flag_contradicts_it() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default");
+        let m = Manifest::read(&dir).unwrap().expect("models/default/manifest.json is committed");
+        let init = Some((dir.as_path(), &m));
+        let own = settle_shape(init, None, None, false, None).unwrap();
+        assert_eq!(own, ModelShape { encoder: "mpnet".into(), lora_rank: 16, context: false, layers: 6 });
+        assert_eq!(settle_shape(init, Some("mpnet".into()), Some(0), false, Some(12)).unwrap().lora_rank, 0, "rank 0 merges and fine-tunes");
+        let e = settle_shape(init, Some("encoder".into()), None, false, None).unwrap_err().to_string();
+        assert!(e.contains("mpnet") && e.contains("--init"), "{e}");
+        let e = settle_shape(init, None, Some(8), false, None).unwrap_err().to_string();
+        assert!(e.contains("rank-16"), "{e}");
+        // no init: the flags, else MiniLM without LoRA
+        assert_eq!(settle_shape(None, None, None, true, None).unwrap(), ModelShape { encoder: "encoder".into(), lora_rank: 0, context: true, layers: DEFAULT_LAYERS });
+        // a model that reads context passes that on
+        let mut ctx = m.clone();
+        ctx.context = true;
+        ctx.encoder = None;
+        ctx.hyperparameters = None;
+        ctx.fine_tuned_layers = None;
+        assert_eq!(settle_shape(Some((dir.as_path(), &ctx)), None, Some(4), false, Some(2)).unwrap(), ModelShape { encoder: "encoder".into(), lora_rank: 4, context: true, layers: 2 });
+    }
+
+    #[test]
+    fn init_with_fewer_layers_than_the_model_fine_tuned_is_refused_not_silently_truncated() {
+        // regression: train --init M --layers 1 wrote only the top layer, dropping M's other five
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default");
+        let m = Manifest::read(&dir).unwrap().unwrap();
+        let e = settle_shape(Some((dir.as_path(), &m)), None, None, false, Some(1)).unwrap_err().to_string();
+        assert!(e.contains("top 6") && e.contains("--layers 1"), "{e}");
+        assert_eq!(settle_shape(Some((dir.as_path(), &m)), None, None, false, Some(8)).unwrap().layers, 8);
     }
 }
