@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuild the fast sentence model (models/fast: all-MiniLM-L6-v2, all six layers fine-tuned and
-# distilled from an MPNet teacher; about 6x the default model's speed) from the bundled corpus,
+# distilled from an MPNet teacher; about 4x the default model's speed) from the bundled corpus,
 # deterministically. Its fine-tuned encoder (fp16) is 21 MB, too big to commit, so the recipe is
 # committed instead: models/fast.recipe.json holds the exact train arguments and the dev
 # macro-F1 and checksums of the reference build. A rebuild outside the recipe's tolerance of that

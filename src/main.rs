@@ -100,7 +100,7 @@ struct TrainArgs {
     #[arg(long, value_name = "R")]
     lora_rank: Option<usize>,
     /// Base encoder: a folder in MODELS_DIR ("encoder" = all-MiniLM-L6-v2, fast; "mpnet" =
-    /// all-mpnet-base-v2, about 6x slower, more accurate). classify and eval load the one a model
+    /// all-mpnet-base-v2, about 4x slower, more accurate). classify and eval load the one a model
     /// was trained on [default: the --init model's encoder, else "encoder"]
     #[arg(long, env = "OFSTED_ENCODER", value_name = "NAME")]
     encoder: Option<String>,
