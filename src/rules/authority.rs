@@ -12,6 +12,13 @@ pub enum BodyKind {
     Other,
 }
 
+impl BodyKind {
+    /// A council or a children's trust: the bodies that hold children's services grades.
+    pub fn is_authority(self) -> bool {
+        matches!(self, BodyKind::Council | BodyKind::Trust)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub name: String,
@@ -25,22 +32,24 @@ impl Body {
     pub fn place(&self) -> String {
         const GENERIC: &[&str] = &["Council", "County", "City", "Borough", "Metropolitan", "District", "Children's", "Children’s", "Trust", "Children", "First", "Services", "and", "Families", "Royal", "of"];
         let words: Vec<&str> = self.name.split_whitespace().collect();
-        let start = if self.name.starts_with("Royal Borough of ") || self.name.starts_with("City of ") { words.iter().position(|w| *w == "of").map_or(0, |i| i + 1) } else { 0 };
+        let start = if ["Royal Borough of ", "London Borough of ", "City of ", "Borough of ", "Metropolitan Borough of "].iter().any(|p| self.name.starts_with(p)) { words.iter().position(|w| *w == "of").map_or(0, |i| i + 1) } else { 0 };
         let place: Vec<&str> = words[start..].iter().take_while(|w| !GENERIC.contains(w) || **w == "and" || **w == "of").copied().collect();
         let end = place.iter().rposition(|w| *w != "and" && *w != "of").map_or(0, |i| i + 1);
         place[..end].join(" ")
     }
 }
 
-/// Named bodies in running text. Names are runs of capitalised words (with "and", "upon", "of",
-/// "on", "le", "under" inside) ending in a body word, on one line: a byline or dateline above never joins them.
+/// Named bodies in running text. Names are runs of capitalised words (with "and", "&", "upon", "of",
+/// "on", "le", "under" inside) ending in a body word, on one line: a byline or dateline above never
+/// joins them. A run holding "Council" inside ("Somerset County Council and Bristol City Council")
+/// is two names, split in [`Bodies::find`] (the regex crate has no lookahead).
 static BODY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\b(?:",
-        r"(?P<council>(?:[A-Z][\w'’-]*[ \t]+(?:(?:and|upon|of|on|le|under)[ \t]+)?){1,5}Council)",
-        r"|(?P<royal>Royal[ \t]+Borough[ \t]+of[ \t]+[A-Z][\w-]*(?:[ \t]+(?:upon|and)[ \t]+[A-Z][\w-]*|[ \t]+[A-Z][\w-]*)?)",
+        r"(?P<council>(?:[A-Z][\w'’-]*[ \t]+(?:(?:and|&|upon|of|on|le|under|with)[ \t]+)?){1,5}Council)",
+        r"|(?P<royal>(?:Royal|London)[ \t]+Borough[ \t]+of[ \t]+[A-Z][\w-]*(?:[ \t]+(?:upon|and)[ \t]+[A-Z][\w-]*|[ \t]+[A-Z][\w-]*)?)",
         r"|(?P<trust>(?:[A-Z][\w'’-]*[ \t]+(?:and[ \t]+)?){1,5}Trust)",
-        r"|(?P<company>(?:[A-Z][\w'’-]*[ \t]+){1,3}Children[ \t]+First|Achieving[ \t]+for[ \t]+Children|Together[ \t]+for[ \t]+Children)",
+        r"|(?P<company>(?:[A-Z][\w'’-]*[ \t]+){1,3}Children[ \t]+First|(?:[A-Z][\w'’-]*[ \t]+){1,2}for[ \t]+Children)",
         r"|(?P<other>(?:[A-Z][\w'’-]*[ \t]+(?:and[ \t]+)?){1,5}(?:Partnership|Police|Constabulary)|Ofsted|Department[ \t]+for[ \t]+Education)",
         r")\b"
     ))
@@ -72,6 +81,20 @@ fn normalise(raw: &str) -> Option<String> {
     }
     // possessives are not part of the name: "Barnsley Council's" is matched without the 's
     Some(words.join(" "))
+}
+
+/// "Somerset County Council and Bristol City Council" -> both names; one name stays whole.
+fn split_councils(run: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut cuts: Vec<usize> = run.match_indices(" Council ").map(|(at, _)| at + " Council".len()).chain(run.match_indices(" Trust ").map(|(at, _)| at + " Trust".len())).collect();
+    cuts.sort();
+    for end in cuts {
+        parts.push(&run[start..end]);
+        start = end + 1;
+    }
+    parts.push(&run[start..]);
+    parts.into_iter().filter(|p| !p.trim().is_empty()).collect()
 }
 
 /// English children's services authorities by place, longest place first.
@@ -194,14 +217,28 @@ impl Bodies {
             } else if let Some(m) = c.name("trust") {
                 (m, if m.as_str().contains("Children") { BodyKind::Trust } else { BodyKind::Other })
             } else if let Some(m) = c.name("company") {
+                // "Minister for Children", "Cabinet Member for Children": a role, not a company
+                const ROLES: &[&str] = &["Minister", "Commissioner", "Member", "Lead", "Secretary", "Director", "Holder", "Spokesperson", "Champion", "Cabinet", "Executive", "Councillor", "Department", "Services", "Office", "Officer", "Portfolio", "Deputy", "Shadow", "Chair"];
+                if m.as_str().split_whitespace().any(|w| ROLES.contains(&w)) {
+                    continue;
+                }
                 (m, BodyKind::Trust)
+
             } else {
                 (c.name("other").unwrap(), BodyKind::Other)
             };
-            let Some(name) = normalise(m.as_str()) else { continue };
-            match list.iter_mut().find(|b| b.name == name) {
-                Some(b) => b.mentions += 1,
-                None => list.push(Body { name, kind, mentions: 1 }),
+            for part in split_councils(m.as_str()) {
+                // "Children in Care Council", "Youth Council": forums of young people, not authorities
+                if kind == BodyKind::Council && (part.ends_with("Care Council") || part.ends_with("Youth Council")) {
+                    continue;
+                }
+                // "Birmingham Children's Trust and Birmingham City Council": the trust half is a trust
+                let kind = if kind == BodyKind::Council && part.ends_with("Trust") { if part.contains("Children") { BodyKind::Trust } else { BodyKind::Other } } else { kind };
+                let Some(name) = normalise(part) else { continue };
+                match list.iter_mut().find(|b| b.name == name) {
+                    Some(b) => b.mentions += 1,
+                    None => list.push(Body { name, kind, mentions: 1 }),
+                }
             }
         }
         Bodies { list, place: None, place_council: None }
@@ -217,7 +254,7 @@ impl Bodies {
 
     /// The authority the article is about: its most-named council or children's trust.
     pub fn subject(&self) -> Option<&Body> {
-        self.top(|b| b.kind != BodyKind::Other)
+        self.top(|b| b.kind.is_authority())
     }
     pub fn council(&self) -> Option<&Body> {
         self.top(|b| b.kind == BodyKind::Council)
@@ -288,7 +325,7 @@ impl Bodies {
             }
         }
         let pick = preferred
-            .or_else(|| self.top(|b| b.kind != BodyKind::Other && contains(b)))
+            .or_else(|| self.top(|b| b.kind.is_authority() && contains(b)))
             .or_else(|| self.top(contains));
         match pick {
             Some(b) => Some(b.name.clone()),
@@ -385,5 +422,27 @@ mod tests {
         let trust = |name: &str| Bodies { list: vec![Body { name: name.into(), kind: BodyKind::Trust, mentions: 1 }], ..Bodies::default() }.council_name();
         assert_eq!(trust("Sandwell Children's Trust").as_deref(), Some("Sandwell Council"));
         assert_eq!(trust("Achieving for Children").as_deref(), Some("Achieving for Children"), "no place in the name: the trust itself");
+    }
+
+    #[test]
+    fn council_names_with_ampersands_with_and_london_borough_forms() {
+        let b = Bodies::find("Telmere & Wrekford Council met. Ashby with Carrow Council agreed. The London Borough of Hanwick replied.");
+        let names: Vec<&str> = b.list.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["Telmere & Wrekford Council", "Ashby with Carrow Council", "London Borough of Hanwick"]);
+        assert_eq!(b.list[2].place(), "Hanwick");
+    }
+
+    #[test]
+    fn two_councils_in_one_run_of_capitals_are_two_bodies_and_a_trust_half_is_a_trust() {
+        let b = Bodies::find("Wexcombe County Council and Harlby City Council agreed. Selby Children's Trust and Selby Council signed it.");
+        let names: Vec<(&str, BodyKind)> = b.list.iter().map(|b| (b.name.as_str(), b.kind)).collect();
+        assert_eq!(names, [("Wexcombe County Council", BodyKind::Council), ("Harlby City Council", BodyKind::Council), ("Selby Children's Trust", BodyKind::Trust), ("Selby Council", BodyKind::Council)]);
+    }
+
+    #[test]
+    fn forums_of_young_people_and_companies_for_children() {
+        let b = Bodies::find("Jo, who chairs the Children in Care Council, spoke. Bright Steps for Children runs the service for Dunford Council. The Minister for Children and the Cabinet Member for Children agreed.");
+        let names: Vec<(&str, BodyKind)> = b.list.iter().map(|b| (b.name.as_str(), b.kind)).collect();
+        assert_eq!(names, [("Bright Steps for Children", BodyKind::Trust), ("Dunford Council", BodyKind::Council)]);
     }
 }

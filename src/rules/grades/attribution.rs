@@ -15,8 +15,11 @@ impl Names {
     /// By name, place, or "the council" / "the trust".
     pub(super) fn of(bodies: &Bodies) -> Names {
         let mut keys: Vec<(String, String)> = Vec::new();
-        for b in bodies.list.iter().filter(|b| b.kind != BodyKind::Other) {
-            for key in [b.name.clone(), b.place()].into_iter().filter(|k| !k.is_empty()) {
+        for b in bodies.list.iter().filter(|b| b.kind.is_authority()) {
+            let place = b.place();
+            // "Kingston" for "Kingston upon Thames", "Richmond" for "Richmond upon Thames"
+            let short = place.split_once(" upon ").map(|(p, _)| p.to_string()).unwrap_or_default();
+            for key in [b.name.clone(), place, short].into_iter().filter(|k| !k.is_empty()) {
                 keys.push((key.replace('\'', "’"), b.name.clone()));
                 keys.push((key, b.name.clone()));
             }
@@ -55,6 +58,11 @@ pub(super) fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Ve
     // "delivered by the trust on behalf of Sunderland City Council": the council is not the one graded
     out.retain(|(at, _)| !unit[..*at].trim_end().ends_with("on behalf of"));
     out.sort();
+    // "Brighter Futures, the company that runs services in Reading, was rated ...": a body named
+    // inside a phrase set off by commas right after another body describes it; it is not graded
+    let inside: Vec<bool> = out.iter().map(|(at, _)| out.iter().any(|(prev, _)| prev < at && aside(unit, *prev, *at))).collect();
+    let mut inside = inside.into_iter();
+    out.retain(|_| !inside.next().unwrap_or(false));
     // "services in Kingston, delivered by Achieving for Children, were judged good": the body
     // that runs them for an authority named first is not the one graded
     let runner = |at: usize| ["delivered by", "run by", "provided by", "managed by", "operated by"].iter().any(|w| unit[..at].trim_end().ends_with(w));
@@ -65,7 +73,9 @@ pub(super) fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Ve
     for (at, name) in out {
         match kept.last_mut() {
             Some((k_at, k_name)) if *k_at == at => {
-                if name == subject {
+                // the body whose full name is written here, else the subject
+                let written = |n: &str| unit[at..].starts_with(n);
+                if written(&name) && !written(k_name) || name == subject && !written(k_name) {
                     *k_name = name;
                 }
             }
@@ -73,6 +83,18 @@ pub(super) fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Ve
         }
     }
     kept
+}
+
+/// Whether `at` lies in a comma-bounded aside that opens right after the body named at `prev`:
+/// "Wokingham Borough Council, Reading's neighbour, is rated good".
+fn aside(unit: &str, prev: usize, at: usize) -> bool {
+    let Some(open) = unit[prev..at].find(", ").map(|i| prev + i) else { return false };
+    let name = &unit[prev..open];
+    let opens = unit[open + 2..].split_whitespace().next().unwrap_or("");
+    let describes = matches!(opens, "the" | "a" | "an" | "which" | "where" | "whose" | "its" | "now") || opens.ends_with("'s") || opens.ends_with("’s");
+    // the aside closes with a comma after the body in it, and nothing ends the sentence before
+    let closes = unit[at..].find(',').is_some_and(|c| !unit[at..at + c].contains('.'));
+    name.split_whitespace().count() <= 6 && !name.contains(['.', ';', ':']) && describes && closes && !unit[open..at].contains('.')
 }
 
 pub(super) fn capitalise(s: &str) -> String {

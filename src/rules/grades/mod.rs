@@ -106,6 +106,9 @@ fn unit_grades(unit: &str) -> UnitGrades {
     let parts = clauses(unit);
     let graded: Vec<Vec<(usize, usize, Grade)>> = parts.iter().map(|c| grades_in(c.text, bullet_line || c.after_mark)).collect();
     let mut in_past = PAST_FRAME.is_match(unit);
+    // "gave the same grade for help and protection, for children in care and for leaders": the
+    // list goes on past the clause that opened it
+    let mut same_list = false;
     for (ci, clause) in parts.iter().enumerate() {
         let (offset, text) = (clause.offset, clause.text);
         in_past &= !BACK_TO_NOW.is_match(text);
@@ -121,7 +124,8 @@ fn unit_grades(unit: &str) -> UnitGrades {
                 // "help and protection was inadequate, as was the impact of leaders"
                 (_, Some((g, pos))) if lead.starts_with("as was") || lead.starts_with("as were") || lead.starts_with("as did") => u.rows.extend(areas.iter().map(|a| Stated { area: a.area, grade: g, confidence: 1.0, at: pos })),
                 // "Leadership received the same judgement."
-                _ if SAME_GRADE.is_match(text) && !later_grade => {
+                _ if (SAME_GRADE.is_match(text) || same_list && !areas.is_empty()) && !later_grade => {
+                    same_list = true;
                     let named: Vec<JudgementArea> = pending.drain(..).chain(areas.iter().map(|a| a.area)).collect();
                     match last_grade {
                         Some((g, pos)) => u.rows.extend(named.into_iter().map(|area| Stated { area, grade: g, confidence: 1.0, at: pos })),
@@ -132,6 +136,7 @@ fn unit_grades(unit: &str) -> UnitGrades {
             }
             continue;
         }
+        same_list = false;
         let mut prev_end = 0;
         for (gi, &(gs, ge, grade)) in grades.iter().enumerate() {
             let next_start = grades.get(gi + 1).map_or(text.len(), |g| g.0);
@@ -196,19 +201,50 @@ pub fn extract(text: &str, units: &[Unit], bodies: &Bodies) -> Vec<GradeFinding>
     let mut rows: Vec<GradeFinding> = Vec::new();
     let mut current = subject.clone();
     let mut covered: Vec<(String, Grade, Coverage, usize)> = Vec::new();
+    // the headline and whatever page furniture sits above the first sentence (section links, a date)
+    // (an article of lines only keeps the old reading: its first line is the headline)
+    let top = units.iter().position(|u| u.kind != UnitKind::Line).unwrap_or(1);
+    // a header line of areas ("overall / help and protection / children in care"), for rows under it
+    let mut table: Option<Vec<JudgementArea>> = None;
     for (index, unit_span) in units.iter().enumerate() {
         let unit = &text[unit_span.start..unit_span.end];
         let mentions = authority_mentions(unit, &names, &subject);
+        if let Some(areas) = table_header(unit) {
+            table = Some(areas);
+            continue;
+        }
+        if let Some(cells) = table.as_deref().and_then(|areas| table_row(unit, areas)) {
+            let authority = mentions.first().map_or_else(|| current.clone(), |(_, n)| n.clone());
+            for (area, grade) in cells {
+                push(&mut rows, GradeFinding { authority: authority.clone(), judgement_area: area, grade, sentence_index: index, confidence: 1.0 });
+            }
+            continue;
+        }
+        table = None;
         let u = unit_grades(unit);
-        // the body named nearest before the grade, else the first one named, else the one in force
-        let authority_at = |pos: usize| mentions.iter().rev().find(|(at, _)| *at <= pos).or(mentions.first()).map_or_else(|| current.clone(), |(_, n)| n.clone());
+        // the body named nearest before the grade, with any joined to it by "and" ("Somerset and
+        // Bristol councils are both rated good"), else the first one named, else the one in force
+        let authorities_at = |pos: usize| -> Vec<String> {
+            let Some(i) = mentions.iter().rposition(|(at, _)| *at <= pos) else {
+                return vec![mentions.first().map_or_else(|| current.clone(), |(_, n)| n.clone())];
+            };
+            let mut out = vec![mentions[i].1.clone()];
+            let mut j = i;
+            while j > 0 && plural_verdict(&unit[mentions[i].0..pos]) && joined(unit, mentions[j - 1].0, mentions[j].0) && !out.contains(&mentions[j - 1].1) {
+                out.insert(0, mentions[j - 1].1.clone());
+                j -= 1;
+            }
+            out
+        };
+        let authority_at = |pos: usize| authorities_at(pos).pop().unwrap_or_default();
         // a headline restates the story in few words: the body's statements win over it
-        let weight = if index == 0 && unit_span.kind == UnitKind::Line { 0.9 } else { 1.0 };
+        let weight = if index < top && unit_span.kind == UnitKind::Line { 0.9 } else { 1.0 };
         let mut last = None;
         for s in &u.rows {
-            let authority = authority_at(s.at);
-            last = Some(authority.clone());
-            push(&mut rows, GradeFinding { authority, judgement_area: s.area, grade: s.grade, sentence_index: index, confidence: s.confidence * weight });
+            for authority in authorities_at(s.at) {
+                last = Some(authority.clone());
+                push(&mut rows, GradeFinding { authority, judgement_area: s.area, grade: s.grade, sentence_index: index, confidence: s.confidence * weight });
+            }
         }
         if let Some(g) = rows.last().filter(|_| !u.same.is_empty()).map(|r| r.grade) {
             let authority = authority_at(0);
@@ -223,6 +259,16 @@ pub fn extract(text: &str, units: &[Unit], bodies: &Bodies) -> Vec<GradeFinding>
         if let Some(grade) = u.all {
             covered.push((authority_at(0), grade, Coverage::All, index));
         }
+        // "Hampshire was rated outstanding in every area, as was Portsmouth": the second body
+        // shares what this unit gave the first
+        if let Some((from, to)) = shares(unit, &mentions) {
+            let copied: Vec<GradeFinding> = rows.iter().filter(|r| r.sentence_index == index && r.authority == from).map(|r| GradeFinding { authority: to.clone(), ..r.clone() }).collect();
+            for r in copied {
+                push(&mut rows, r);
+            }
+            let cov: Vec<_> = covered.iter().filter(|c| c.3 == index && c.0 == from).map(|c| (to.clone(), c.1, c.2, c.3)).collect();
+            covered.extend(cov);
+        }
         // a unit that states grades moves the authority later units refer to, and so does one
         // that sets a topic: a subheading naming one body, or "In Nottingham, ..."
         if let Some(a) = last.or_else(|| sets_topic(unit, unit_span.kind, &mentions)) {
@@ -230,7 +276,9 @@ pub fn extract(text: &str, units: &[Unit], bodies: &Bodies) -> Vec<GradeFinding>
         }
     }
     // "four of the five areas were good": when the areas not graded otherwise are exactly the ones
-    // the count leaves, they take that grade; "all areas": every standard area not stated otherwise
+    // the count leaves, they take that grade; "all areas": every standard area not stated otherwise.
+    // The body's statements first, so a headline's "across the board" does not take their place
+    covered.sort_by_key(|c| c.3 < top);
     for (authority, grade, coverage, index) in covered {
         let stated = |a: JudgementArea| rows.iter().find(|r| r.authority == authority && r.judgement_area == a).map(|r| r.grade);
         let same = JudgementArea::STANDARD.iter().filter(|&&a| stated(a) == Some(grade)).count();
@@ -247,12 +295,60 @@ pub fn extract(text: &str, units: &[Unit], bodies: &Bodies) -> Vec<GradeFinding>
     }
     // a headline's bare place can name the wrong body ("Kingston" for the company that runs its
     // services): a headline-only body yields to the body the article states the same grades for
-    let body_only = |a: &str, rows: &[GradeFinding]| rows.iter().any(|r| r.authority == a && r.sentence_index != 0);
-    let restated = |g: &GradeFinding, rows: &[GradeFinding]| rows.iter().any(|r| r.authority != g.authority && r.sentence_index != 0 && r.judgement_area == g.judgement_area && r.grade == g.grade);
-    let keep: Vec<bool> = rows.iter().map(|g| g.sentence_index != 0 || body_only(&g.authority, &rows) || !restated(g, &rows)).collect();
+    let body_only = |a: &str, rows: &[GradeFinding]| rows.iter().any(|r| r.authority == a && r.sentence_index >= top);
+    let restated = |g: &GradeFinding, rows: &[GradeFinding]| rows.iter().any(|r| r.authority != g.authority && r.sentence_index >= top && r.judgement_area == g.judgement_area && r.grade == g.grade);
+    let keep: Vec<bool> = rows.iter().map(|g| g.sentence_index >= top || body_only(&g.authority, &rows) || !restated(g, &rows)).collect();
     let mut keep = keep.iter();
     rows.retain(|_| *keep.next().unwrap_or(&true));
     rows
+}
+
+/// Two mentions joined as one subject: the first body's words, then "and", "&" or a comma.
+fn joined(unit: &str, first_at: usize, next_at: usize) -> bool {
+    let Some(gap) = unit.get(first_at..next_at) else { return false };
+    let words: Vec<&str> = gap.split_whitespace().collect();
+    let Some((last, name)) = words.split_last() else { return false };
+    let joiner = matches!(*last, "and" | "&") || name.is_empty() && last.ends_with(',');
+    let name_ok = name.iter().enumerate().all(|(i, w)| w.starts_with(char::is_uppercase) || i > 0 && matches!(*w, "of" | "upon" | "on" | "and" | "&") || i + 1 == name.len() && w.ends_with(','));
+    !gap.contains(['.', ';', ':']) && words.len() <= 7 && joiner && name_ok
+}
+
+/// A plural verdict ("are both rated", "were all judged"): what makes joined bodies share a grade.
+fn plural_verdict(stretch: &str) -> bool {
+    let s = stretch.to_lowercase();
+    [" are ", " were ", " both ", " all ", " each ", " have been "].iter().any(|w| s.contains(w))
+}
+
+/// "…, as was Portsmouth City Council": (the body graded before, the body that shares it).
+fn shares(unit: &str, mentions: &[(usize, String)]) -> Option<(String, String)> {
+    static AS_WAS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)[,;]\s*(?:and\s+)?(?:so\s+(?:was|were|did)|as\s+(?:was|were|did))\s+(?:neighbouring\s+|the\s+)?").unwrap());
+    for m in AS_WAS.find_iter(unit) {
+        let to = mentions.iter().find(|(at, _)| *at == m.end())?;
+        let from = mentions.iter().rev().find(|(at, n)| *at < m.start() && *n != to.1)?;
+        return Some((from.1.clone(), to.1.clone()));
+    }
+    None
+}
+
+/// Cells of a results table's header line: "The results (overall / help and protection / children
+/// in care / leadership):" -> the areas, when every cell is one area.
+fn table_header(unit: &str) -> Option<Vec<JudgementArea>> {
+    let body = unit.trim().trim_end_matches(':').trim_end_matches(')');
+    let body = body.rsplit_once('(').map_or(body, |(_, inner)| inner);
+    let body = body.rsplit_once(':').map_or(body, |(_, after)| after);
+    let cells: Vec<&str> = body.split(['/', '|']).map(str::trim).collect();
+    if cells.len() < 2 {
+        return None;
+    }
+    let areas: Vec<JudgementArea> = cells.iter().filter_map(|c| match areas_in(c).as_slice() { [one] if c.len() < one.end - one.start + 12 => Some(one.area), _ => None }).collect();
+    (areas.len() == cells.len()).then_some(areas)
+}
+
+/// A row under a table header: "Kirklees Council: good / good / requires improvement / good".
+fn table_row(unit: &str, areas: &[JudgementArea]) -> Option<Vec<(JudgementArea, Grade)>> {
+    let (_, cells) = unit.trim().rsplit_once([':', '–', '—'])?;
+    let grades: Vec<Grade> = cells.split(['/', '|']).map(|c| c.trim().trim_end_matches('.')).filter_map(|c| GRADE_WORD.find(c).filter(|m| m.start() == 0 && m.end() == c.len()).map(|m| normalise_grade(m.as_str()))).collect();
+    (grades.len() == areas.len() && cells.split(['/', '|']).count() == areas.len()).then(|| areas.iter().copied().zip(grades).collect())
 }
 
 /// One row per (authority, area): the first, most direct statement wins.
@@ -490,5 +586,99 @@ mod tests {
         assert_eq!(g.len(), 5, "{g:?}");
         let t = "Barnet Council was handed the lowest rating by inspectors.";
         assert_eq!(grades(t), [row("Barnet Council", OVERALL, "inadequate")]);
+    }
+
+    /// Units of the given kinds, one per line.
+    fn grades_of(lines: &[(&str, UnitKind)]) -> Vec<(String, String, String)> {
+        let text: String = lines.iter().map(|(l, _)| *l).collect::<Vec<_>>().join("\n");
+        let mut units = Vec::new();
+        let mut start = 0;
+        for (line, kind) in lines {
+            units.push(Unit { start, end: start + line.len(), kind: *kind });
+            start += line.len() + 1;
+        }
+        extract(&text, &units, &Bodies::find_with(&text, &[])).into_iter().map(|g| (g.authority, g.judgement_area.to_string(), g.grade.to_string())).collect()
+    }
+
+    #[test]
+    fn a_results_table_of_slashes_under_a_header_line() {
+        let t = "How the four councils fared (overall / help and protection / children in care / leadership):\nRotherwood Council: good / good / requires improvement to be good / good\nEastmere Council: inadequate / inadequate / inadequate / inadequate\nThe councils were inspected in the spring.";
+        let g = grades(t);
+        assert_eq!(g.len(), 8, "{g:?}");
+        assert!(g.contains(&row("Rotherwood Council", "children in care", "requires improvement to be good")), "{g:?}");
+        assert!(g.contains(&row("Rotherwood Council", "leadership", "good")), "{g:?}");
+        assert!(g.contains(&row("Eastmere Council", OVERALL, "inadequate")), "{g:?}");
+        // a row whose cells do not match the header is not read as the table
+        let t = "Results (overall / leadership):\nRotherwood Council: good / good / good";
+        assert!(!grades(t).iter().any(|r| r.1 == "leadership"), "{:?}", grades(t));
+    }
+
+    #[test]
+    fn as_was_another_council_shares_the_grades_of_the_one_before() {
+        let t = "Fenwick County Council was rated outstanding in every area, as was Marlow City Council, its partner for a decade. Oakby Council was rated good.";
+        let mut g = grades(t);
+        g.sort();
+        assert_eq!(g.iter().filter(|r| r.0 == "Marlow City Council" && r.2 == "outstanding").count(), 5, "{g:?}");
+        assert_eq!(g.iter().filter(|r| r.0 == "Fenwick County Council").count(), 5, "{g:?}");
+        assert!(g.contains(&row("Oakby Council", OVERALL, "good")) && !g.iter().any(|r| r.0 == "Marlow City Council" && r.2 == "good"), "{g:?}");
+    }
+
+    #[test]
+    fn councils_joined_by_and_share_a_plural_verdict() {
+        let t = "Ofsted director interview\nShe said Wexcombe County Council and Harlby City Council are both currently rated good.";
+        let g = grades(t);
+        assert!(g.contains(&row("Wexcombe County Council", OVERALL, "good")) && g.contains(&row("Harlby City Council", OVERALL, "good")), "{g:?}");
+        assert!(!g.iter().any(|r| r.0.contains(" and ")), "one name for two councils: {g:?}");
+        // a singular verdict stays with the nearest body
+        let t = "Wexcombe County Council and Harlby City Council share a director. Harlby City Council was rated good.";
+        assert_eq!(grades(t), [row("Harlby City Council", OVERALL, "good")]);
+    }
+
+    #[test]
+    fn a_body_named_in_an_aside_is_not_the_one_graded() {
+        let t = "Kestrel Futures for Children, the company that runs children's services in Thornbury, has been rated inadequate.\nWoodvale Borough Council, Thornbury's neighbour, is currently rated good.\nThornbury Council set up the company in 2019.";
+        let g = grades(t);
+        assert_eq!(g, [row("Kestrel Futures for Children", OVERALL, "inadequate"), row("Woodvale Borough Council", OVERALL, "good")]);
+    }
+
+    #[test]
+    fn the_same_grade_for_a_list_that_runs_past_its_clause() {
+        let t = "Ashgrove Council has been rated requires improvement to be good.\nInspectors gave the same grade for help and protection, for children in care and for the impact of leaders.";
+        let mut g = grades(t);
+        g.sort();
+        assert_eq!(g.len(), 4, "{g:?}");
+        assert!(g.iter().all(|r| r.2 == "requires improvement to be good"), "{g:?}");
+        assert!(g.iter().any(|r| r.1 == "leadership") && g.iter().any(|r| r.1 == "children in care"), "{g:?}");
+    }
+
+    #[test]
+    fn a_grade_word_as_the_subject_of_a_quoted_title_is_not_a_grade() {
+        assert!(grades("'Good is not the finish line': an interview with Ofsted's director").is_empty());
+        assert!(grades("Outstanding doesn't happen by accident, said Pellham Council's director.").is_empty());
+        assert_eq!(grades("Pellham Council was rated 'good'.").len(), 1);
+    }
+
+    #[test]
+    fn page_furniture_above_the_headline_does_not_make_the_headline_a_body_unit() {
+        // a section-link line, then a headline naming the place, then the body naming the council
+        let lines = [
+            ("Brackley | Sutton Vale | News", UnitKind::Line),
+            ("Brackley's children's services judged good across the board", UnitKind::Line),
+            ("The Royal Borough of Brackley upon Tees has been rated good in each of the four areas Ofsted assesses.", UnitKind::Sentence),
+            ("The London Borough of Sutton Vale, which shares a director with it, is currently rated good.", UnitKind::Sentence),
+        ];
+        let g = grades_of(&lines);
+        assert!(g.contains(&row("Royal Borough of Brackley upon Tees", OVERALL, "good")), "{g:?}");
+        assert!(g.contains(&row("London Borough of Sutton Vale", OVERALL, "good")), "{g:?}");
+        assert!(g.iter().all(|r| r.0 == "Royal Borough of Brackley upon Tees" || r.0 == "London Borough of Sutton Vale"), "{g:?}");
+        // a headline naming a place whose grade the body gives to the body that runs it yields to
+        // it, with a line of section links above the headline as on real pages
+        let lines = [
+            ("Home | News | Local", UnitKind::Line),
+            ("Hollins Council services rated good", UnitKind::Line),
+            ("Hollins Children First, the company that runs them, was rated good by Ofsted.", UnitKind::Sentence),
+        ];
+        let g = grades_of(&lines);
+        assert_eq!(g, [row("Hollins Children First", OVERALL, "good")]);
     }
 }

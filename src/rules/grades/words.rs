@@ -134,6 +134,11 @@ pub(super) fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, G
         if near.iter().any(|w| matches!(w.as_str(), "not" | "never" | "no" | "nor")) {
             continue; // "were not good", "no longer inadequate" is history anyway
         }
+        // the grade as a subject, not a verdict: "'Good is not the ceiling'"
+        let opens = before.trim_end().is_empty() || before.trim_end().ends_with(['\'', '‘', '"', '“']);
+        if opens && matches!(next.as_str(), "is" | "isn't" | "was" | "means" | "does" | "doesn't") && !after.trim_start().starts_with(['’', '\'', '"', '”']) {
+            continue;
+        }
         let rated = words_before(before, 7).iter().any(|w| RATING_VERBS.contains(&w.as_str()));
         // "all four judgement areas good", "care leavers good": an area or area count right before
         let areas_before = areas_in(before);
