@@ -270,7 +270,10 @@ fn share_within_lists(text: &str, seen: &mut [Seen]) {
     let mut i = 0;
     while i < seen.len() {
         let mut j = i;
-        while j + 1 < seen.len() && seen[j + 1].mention.sentence == seen[i].mention.sentence && seen[j].to <= seen[j + 1].from && LIST_JOINER.is_match(&text[seen[j].to..seen[j + 1].from]) {
+        // a list item is a person: not a lone tagged word ("Terence Oduya, Wiltshire's director"),
+        // not a possessor
+        let item = |s: &Seen| (s.tokens.len() > 1 || !s.title.is_empty()) && !text[s.to..].starts_with(['\'', '’']);
+        while j + 1 < seen.len() && seen[j + 1].mention.sentence == seen[i].mention.sentence && seen[j].to <= seen[j + 1].from && item(&seen[j + 1]) && LIST_JOINER.is_match(&text[seen[j].to..seen[j + 1].from]) {
             j += 1;
         }
         if j > i {
@@ -573,5 +576,28 @@ mod tests {
         let t = "Devon County Council was rated good. Bea Lyle became Ofsted's regional director for the South West in 2019.";
         let o = people(t, &["Bea Lyle"]);
         assert_eq!((o[0].role.as_str(), o[0].organisation.as_str(), o[0].is_official), ("regional director for the South West", "Ofsted", true));
+    }
+
+    #[test]
+    fn regression_a_place_tagged_after_a_name_does_not_make_a_list_that_loses_the_apposition() {
+        // the NER model tagged "Dunmere" too; ", " between the two read them as a list of names
+        let t = "Priya Halloran-Eze, Dunmere’s corporate director for people, said the service would keep improving. Dunmere Council was rated good.";
+        let o = people(t, &["Priya Halloran-Eze", "Dunmere"]);
+        assert_eq!(o.len(), 1, "{o:?}");
+        assert_eq!(row(&o[0]), ("Priya Halloran-Eze", "", "corporate director for people", "Dunmere Council", true));
+        // a real list still shares its plural title
+        let t = "Cllrs Ada Brenning and Tom Voss said the plan was late.";
+        let o = people(t, &["Ada Brenning", "Tom Voss"]);
+        assert!(o.iter().all(|p| p.title == "Cllr" && p.role == "councillor"), "{o:?}");
+    }
+
+    #[test]
+    fn a_role_before_a_copula_and_the_name() {
+        let t = "The lead inspector was Marit Okonjo-Baird, supported by two colleagues.";
+        let o = people(t, &["Marit Okonjo-Baird"]);
+        assert_eq!(row(&o[0]), ("Marit Okonjo-Baird", "", "lead inspector", "Ofsted", true));
+        // a copula after an ordinary subject gives no role
+        let t = "The best news of the day was Ben Tull, who scored twice.";
+        assert_eq!(people(t, &["Ben Tull"])[0].role, "");
     }
 }

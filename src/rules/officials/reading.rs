@@ -377,9 +377,24 @@ pub(super) fn read_mention(sentence: &str, name_start: usize, name_end: usize) -
             }
         }
     }
+    // "The lead inspector was Name", "Ofsted's regional director is Name"
+    if r.role.is_none() {
+        if let Some(head) = pre_t.strip_suffix(" was").or_else(|| pre_t.strip_suffix(" is")) {
+            let cut = head.rfind(HARD_STOPS).map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
+            let stretch = head[cut..].trim();
+            let opens = stretch.split_whitespace().next().is_some_and(|w| matches!(w, "The" | "the" | "Its" | "Their") || w.ends_with("'s") || w.ends_with("’s"));
+            if opens && stretch.split_whitespace().count() <= 7 && !stretch.contains(',') {
+                if let Some((role, org)) = role_before(stretch) {
+                    r.role = Some(role);
+                    r.org = r.org.take().or(org);
+                }
+            }
+        }
+    }
     if r.role.as_deref().is_some_and(|x| x.to_lowercase().contains("democracy report")) && r.org.is_none() {
         r.org = Some("Local Democracy Reporting Service".into());
     }
     r
 }
+
 
