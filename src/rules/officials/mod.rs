@@ -51,7 +51,11 @@ impl Mention {
 /// Lower-case name particles ("Pieter van der Merwe").
 const PARTICLES: &[&str] = &["van", "der", "de", "den", "von", "bin", "al", "el", "la", "le", "du", "da", "di", "ter", "ap"];
 /// Words that end a person span the NER model ran on into a place or thing ("Wigan Town Hall").
-const NOT_NAME: &[&str] = &["Council", "Street", "Road", "Trust", "Centre", "School", "Services", "Ofsted", "Square", "College", "University", "Hospital", "Avenue", "Lane", "Town", "County", "House", "Building"];
+const NOT_NAME: &[&str] = &[
+    "Council", "Street", "Road", "Trust", "Centre", "School", "Services", "Ofsted", "Square", "College", "University", "Hospital", "Avenue", "Lane", "Town", "County", "House", "Building",
+    // places, papers and clubs the model tags as names ("Halton Borough", "Croydon Gazette")
+    "Borough", "Gazette", "Athletic", "United", "Rovers", "Wanderers", "Echo", "Herald", "Chronicle", "Advertiser", "Telegraph", "Argus",
+];
 /// The body a role implies when the sentence names none.
 fn implied_body(role: &str, title: &str, bodies: &Bodies) -> Option<String> {
     let r = role.to_lowercase();
@@ -133,6 +137,8 @@ fn looks_like_name(name: &str) -> bool {
     !words.is_empty()
         && words.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()) || PARTICLES.contains(w))
         && !words.iter().any(|w| NOT_NAME.contains(&w.trim_end_matches(|c: char| !c.is_alphanumeric())))
+        // "Milton Keynes", "Waltham Forest": an authority's place, not a person
+        && crate::rules::authority::council_of_place(name).is_none()
 }
 
 /// The bodies an article names, with the words of its people's full names kept from being
@@ -589,6 +595,16 @@ mod tests {
         let t = "Cllrs Ada Brenning and Tom Voss said the plan was late.";
         let o = people(t, &["Ada Brenning", "Tom Voss"]);
         assert!(o.iter().all(|p| p.title == "Cllr" && p.role == "councillor"), "{o:?}");
+    }
+
+    #[test]
+    fn places_papers_and_clubs_tagged_as_names_are_not_people() {
+        for span in ["Halton Borough", "Milton Keynes", "Waltham Forest", "Croydon Gazette", "Charlton Athletic", "Royal Borough"] {
+            assert!(!looks_like_name(span), "{span}");
+        }
+        for span in ["Kerry-Ann Oduya", "Edmund Haverstock-Lane", "Priya Kent"] {
+            assert!(looks_like_name(span), "{span}");
+        }
     }
 
     #[test]
