@@ -104,7 +104,7 @@ struct TrainArgs {
     /// was trained on [default: the --init model's encoder, else "encoder"]
     #[arg(long, env = "OFSTED_ENCODER", value_name = "NAME")]
     encoder: Option<String>,
-    /// Gold folders the training data must not overlap [default: ./eval, ./eval/blind and ./eval/blind2 when they exist]
+    /// Gold folders the training data must not overlap [default: ./eval and the blind sets ./eval/blind, ./eval/blind2, ./eval/blind3 when they exist]
     #[arg(long, num_args = 1.., value_name = "DIR")]
     eval: Vec<PathBuf>,
     /// Model folder to write
@@ -251,7 +251,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     let runtime = Runtime::new(a.threads, DEFAULT_BATCH_SIZE, true)?;
     let models = models_dir(a.models_dir.as_deref())?;
     // the eval set and the blind set measure; training must never repeat them
-    let eval = if a.eval.is_empty() { ["eval", "eval/blind", "eval/blind2"].iter().map(PathBuf::from).filter(|d| d.join("sentences.csv").is_file()).collect() } else { a.eval };
+    let eval = if a.eval.is_empty() { ["eval", "eval/blind", "eval/blind2", "eval/blind3"].iter().map(PathBuf::from).filter(|d| d.join("sentences.csv").is_file()).collect() } else { a.eval };
     let init_manifest = match &a.init {
         Some(dir) => ofsted::model::manifest::Manifest::read(dir)?,
         None => None,

@@ -491,8 +491,12 @@ mod tests {
         );
         let r = officials_report(&gold, &p);
         let tp: Vec<usize> = r.criteria.iter().map(|c| c.true_positives).collect();
-        assert_eq!(tp, [1, 2, 2, 1, 2], "exact, partial, role, organisation, is_official");
+        assert_eq!(tp, [1, 2, 2, 1, 2, 1, 2], "exact, partial, role, organisation, is_official, officials only: exact, role");
         assert!((r.criteria[0].precision - 1.0 / 3.0).abs() < 1e-12);
+        // officials only: 2 gold officials, 2 predicted officials (the reporter and Ann Other leave)
+        let only_role = &r.criteria[6];
+        assert_eq!(only_role.name, "officials only: name + role");
+        assert!((only_role.precision - 1.0).abs() < 1e-12 && (only_role.recall - 1.0).abs() < 1e-12, "{only_role:?}");
         assert_eq!(r.missed.len(), 1);
         assert_eq!(r.missed[0].name, "Sam Hughes");
         assert_eq!(r.spurious[0].name, "Ann Other");

@@ -1,7 +1,7 @@
 //! Scoring officials: gold people matched to predicted ones by name (exact first, then
 //! partial), then role, organisation and is_official compared on the matched pairs.
 
-use super::{Criterion, OfficialMiss, OfficialsReport, Predictions};
+use super::{Criterion, OfficialMiss, OfficialsReport, PredOfficial, Predictions};
 use crate::io::corpus::GoldOfficial;
 use crate::metrics::prf;
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,9 +62,21 @@ fn name_match(gold: &str, pred: &str) -> Option<NameMatch> {
     (g.last() == p.last() || jaccard(&gs, &ps) >= 0.5).then_some(NameMatch::Partial)
 }
 
+/// All named people, then the officials alone (gold and predicted rows with `is_official`), the
+/// rows issue 14's real-article figures count.
 pub fn officials_report(gold: &[GoldOfficial], preds: &Predictions) -> OfficialsReport {
+    let mut all = score(gold, preds, &|_| true, &|_| true);
+    let only = score(gold, preds, &|g| g.is_official, &|p| p.is_official);
+    for (i, name) in [(0, "officials only: name (exact)"), (2, "officials only: name + role")] {
+        all.criteria.push(Criterion { name: name.into(), ..only.criteria[i].clone() });
+    }
+    all
+}
+
+fn score(gold: &[GoldOfficial], preds: &Predictions, keep_gold: &dyn Fn(&GoldOfficial) -> bool, keep_pred: &dyn Fn(&PredOfficial) -> bool) -> OfficialsReport {
+    let gold: Vec<&GoldOfficial> = gold.iter().filter(|g| keep_gold(g)).collect();
     let mut by_article: BTreeMap<&str, Vec<&GoldOfficial>> = BTreeMap::new();
-    for g in gold {
+    for g in &gold {
         by_article.entry(&g.article_id).or_default().push(g);
     }
     let gold_articles: BTreeSet<&str> = gold.iter().map(|g| g.article_id.as_str()).collect();
@@ -74,7 +86,7 @@ pub fn officials_report(gold: &[GoldOfficial], preds: &Predictions) -> Officials
     // articles of the gold set only: predictions for other articles are not scored
     for id in gold_articles {
         let gs = by_article.get(id).cloned().unwrap_or_default();
-        let ps = preds.officials.get(id).unwrap_or(&empty);
+        let ps: Vec<&PredOfficial> = preds.officials.get(id).unwrap_or(&empty).iter().filter(|p| keep_pred(p)).collect();
         n_pred += ps.len();
         let mut used_p = vec![false; ps.len()];
         let mut pair: Vec<Option<(usize, NameMatch)>> = vec![None; gs.len()];
