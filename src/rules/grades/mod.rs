@@ -368,13 +368,7 @@ mod tests {
 
     /// One unit per line.
     fn grades(text: &str) -> Vec<(String, String, String)> {
-        let mut units = Vec::new();
-        let mut start = 0;
-        for line in text.split('\n') {
-            units.push(Unit { start, end: start + line.len(), kind: UnitKind::Line });
-            start += line.len() + 1;
-        }
-        extract(text, &units, &Bodies::find_with(text, &[])).into_iter().map(|g| (g.authority, g.judgement_area.to_string(), g.grade.to_string())).collect()
+        grades_of(&text.split('\n').map(|l| (l, UnitKind::Line)).collect::<Vec<_>>())
     }
 
     fn row(a: &str, area: &str, g: &str) -> (String, String, String) {
