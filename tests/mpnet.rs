@@ -204,3 +204,35 @@ fn lora_trains_only_factors_biases_and_norms_and_the_merged_model_serves_what_tr
     let err = SentenceModel::load(out.path(), Encoder::load(&dir(), &rt(8)).unwrap()).err().expect("a lone LoRA factor loaded");
     assert!(err.to_string().contains("lora_b"), "{err}");
 }
+
+#[test]
+fn bf16_inference_keeps_the_default_models_embeddings_and_labels() {
+    use ofsted::model::classifier::SentenceClassifier;
+    use ofsted::model::runtime::Precision;
+    let texts = [
+        "Inspectors found that children in care are exceptionally well supported by skilled and stable social workers.",
+        "Too many children wait too long for help, and managers do not check that plans are followed.",
+        "The report was published on the Ofsted website on Tuesday morning.",
+        "Help and protection: requires improvement to be good",
+    ];
+    let model_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default");
+    let load = |precision: Precision| {
+        let rt = Runtime { batch_size: 4, precision, ..Runtime::default() };
+        SentenceModel::load(&model_dir, Encoder::load(&dir(), &rt).unwrap()).unwrap()
+    };
+    let (full, half) = (load(Precision::Float32), load(Precision::BFloat16));
+    assert_eq!(full.encoder.precision(), Precision::Float32);
+    assert_eq!(half.encoder.precision(), Precision::BFloat16, "bf16 was asked of an MPNet encoder");
+    let (a, b) = (full.encoder.embed(&texts, &mut |_| {}).unwrap(), half.encoder.embed(&texts, &mut |_| {}).unwrap());
+    for i in 0..texts.len() {
+        let cos = a.row(i).dot(&b.row(i)) / (a.row(i).dot(&a.row(i)).sqrt() * b.row(i).dot(&b.row(i)).sqrt());
+        assert!(cos > 0.99, "row {i}: cosine {cos} between fp32 and bf16 embeddings");
+        assert!(cos < 1.0 - 1e-7, "row {i}: bf16 gave the fp32 embedding exactly, so it did not run in bf16");
+    }
+    let (pa, pb) = (full.predict(Units::plain(&texts), &mut |_| {}).unwrap(), half.predict(Units::plain(&texts), &mut |_| {}).unwrap());
+    let labels = |p: &[ofsted::model::classifier::Prediction]| p.iter().map(|x| x.label).collect::<Vec<Label>>();
+    assert_eq!(labels(&pa), labels(&pb));
+    // MiniLM (rust-bert's BERT) is not cast: it stays fp32 and says so
+    let minilm = Encoder::load(&dir().with_file_name("encoder"), &Runtime { precision: Precision::BFloat16, ..Runtime::default() }).unwrap();
+    assert_eq!(minilm.precision(), Precision::Float32);
+}

@@ -58,7 +58,7 @@ pub fn models_record(model: &SentenceModel, ner: &NerModel) -> serde_json::Value
     json!({
         "classifier_head": { "path": model.dir.join(HEAD_FILE), "sha256": model.head_sha256 },
         "fine_tuned_layers": model.layers_sha256.as_ref().map(|sha| json!({ "path": model.dir.join(LAYERS_FILE), "sha256": sha })),
-        "encoder": { "path": model.encoder.weights, "sha256": model.encoder.sha256 },
+        "encoder": { "path": model.encoder.weights, "sha256": model.encoder.sha256, "precision": model.encoder.precision() },
         "ner": { "path": ner.weights, "sha256": ner.sha256 },
     })
 }

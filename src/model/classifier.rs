@@ -102,6 +102,7 @@ impl SentenceModel {
             }
             (false, None) => None,
         };
+        encoder.apply_precision();
         let head_sha256 = sha256_file(&head_path)?;
         let temperature = manifest.as_ref().and_then(|m| m.calibration.as_ref()).map_or(1.0, |c| c.temperature);
         if !(temperature.is_finite() && temperature > 0.0) {

@@ -87,6 +87,20 @@ impl Encoder {
         Ok(Encoder { model, tokenizer, vs, architecture, dim: dim as usize, weights, sha256, rt: rt.clone() })
     }
 
+    /// Run inference at the runtime's precision: called once the weights are final (after any
+    /// fine-tuned layers or LoRA factors were applied in fp32). Only MPNet takes bf16.
+    pub fn apply_precision(&mut self) {
+        if self.precision() == crate::model::runtime::Precision::BFloat16 {
+            self.vs.bfloat16();
+        }
+    }
+
+    /// The precision inference runs at (bf16 asked of a BERT encoder stays fp32).
+    pub fn precision(&self) -> crate::model::runtime::Precision {
+        use crate::model::runtime::Precision;
+        if self.rt.precision == Precision::BFloat16 && self.architecture == Architecture::MPNet { Precision::BFloat16 } else { Precision::Float32 }
+    }
+
     /// Overwrite encoder layers with fine-tuned ones from a model folder's layers file.
     pub fn apply_layers(&mut self, file: &Path) -> Result<usize> {
         crate::model::classifier::load_layers(&self.vs.variables(), file)
@@ -110,7 +124,7 @@ impl Encoder {
             let encs: Vec<_> = batch.iter().map(|&i| &encodings[i]).collect();
             let (ids, mask) = bert::batch_tensors(&encs, self.rt.device);
             let (pool, types) = bert::pool_tensors(&encs, self.rt.device);
-            let pooled = tch::no_grad(|| -> Result<tch::Tensor> { Ok(mean_pool(&self.model.forward(&ids, &mask, types.as_ref())?, &pool)) })?;
+            let pooled = tch::no_grad(|| -> Result<tch::Tensor> { Ok(mean_pool(&self.model.forward(&ids, &mask, types.as_ref())?.to_kind(tch::Kind::Float), &pool)) })?;
             let flat = bert::to_vec_f32(&pooled)?;
             for (r, &i) in batch.iter().enumerate() {
                 out.row_mut(i).assign(&ndarray::ArrayView1::from(&flat[r * self.dim..(r + 1) * self.dim]));

@@ -221,7 +221,8 @@ impl SelfAttention {
         let split = |x: Tensor| x.view([b, n, self.heads, self.head_dim]).transpose(1, 2);
         let (q, k, v) = (split(self.q.forward(h)), split(self.k.forward(h)), split(self.v.forward(h)));
         let scores = q.matmul(&k.transpose(-1, -2)) / (self.head_dim as f64).sqrt() + bias + mask;
-        let probs = scores.softmax(-1, Kind::Float).dropout(self.dropout, train);
+        // softmax in fp32 whatever the weights' precision, then back to it
+        let probs = scores.softmax(-1, Kind::Float).to_kind(v.kind()).dropout(self.dropout, train);
         self.o.forward(&probs.matmul(&v).transpose(1, 2).contiguous().view([b, n, self.heads * self.head_dim]))
     }
 }
@@ -294,9 +295,9 @@ impl MPNetModel {
 
     /// Last-layer token states `[batch, tokens, hidden]` for `ids` and `mask` `[batch, tokens]`.
     pub fn forward_t(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
-        let bias = self.position_bias(ids.size()[1]);
-        let m = attention_mask(mask);
         let mut h = self.embeddings.forward_t(ids, mask, train);
+        let bias = self.position_bias(ids.size()[1]);
+        let m = attention_mask(mask).to_kind(h.kind());
         for layer in &self.layers {
             h = layer.forward_t(&h, &m, &bias, train);
         }
