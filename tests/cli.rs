@@ -87,6 +87,9 @@ fn classify_writes_every_output_file_with_exact_columns_and_offsets_and_reports_
         assert_eq!(run["models"][m]["sha256"].as_str().unwrap().len(), 64);
     }
     assert!(run["sentences_per_second"].as_f64().unwrap() > 0.0);
+    // the default model's MPNet encoder runs in bf16 unless --precision fp32 says otherwise
+    assert_eq!(run["models"]["encoder"]["precision"], "bfloat16", "{}", run["models"]);
+    assert_eq!(run["settings"]["precision"], "bfloat16");
 
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(out.join("articles.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 4);

@@ -5,7 +5,8 @@ use crate::error::{Error, Result};
 use serde::Serialize;
 use tch::{Device, Kind};
 
-/// Numeric precision of inference, recorded in run.json. bf16 runs the MPNet sentence encoder's
+/// Numeric precision of inference, recorded in run.json (the CLI defaults to bf16; the library
+/// and training to fp32). bf16 runs the MPNet sentence encoder's
 /// weights and activations in bfloat16 (this CPU's bf16 matrix multiply is about 4x its fp32 one);
 /// attention softmax, pooling and the head stay in fp32, and the NER model and MiniLM stay fp32.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
