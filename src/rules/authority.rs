@@ -83,6 +83,11 @@ fn normalise(raw: &str) -> Option<String> {
     Some(words.join(" "))
 }
 
+/// A "... Trust" is a children's trust when its name says children; else another kind of trust.
+fn trust_kind(name: &str) -> BodyKind {
+    if name.contains("Children") { BodyKind::Trust } else { BodyKind::Other }
+}
+
 /// "Somerset County Council and Bristol City Council" -> both names; one name stays whole.
 fn split_councils(run: &str) -> Vec<&str> {
     let mut parts = Vec::new();
@@ -215,7 +220,7 @@ impl Bodies {
             let (m, kind) = if let Some(m) = c.name("council").or_else(|| c.name("royal")) {
                 (m, BodyKind::Council)
             } else if let Some(m) = c.name("trust") {
-                (m, if m.as_str().contains("Children") { BodyKind::Trust } else { BodyKind::Other })
+                (m, trust_kind(m.as_str()))
             } else if let Some(m) = c.name("company") {
                 // "Minister for Children", "Cabinet Member for Children": a role, not a company
                 const ROLES: &[&str] = &["Minister", "Commissioner", "Member", "Lead", "Secretary", "Director", "Holder", "Spokesperson", "Champion", "Cabinet", "Executive", "Councillor", "Department", "Services", "Office", "Officer", "Portfolio", "Deputy", "Shadow", "Chair"];
@@ -233,7 +238,7 @@ impl Bodies {
                     continue;
                 }
                 // "Birmingham Children's Trust and Birmingham City Council": the trust half is a trust
-                let kind = if kind == BodyKind::Council && part.ends_with("Trust") { if part.contains("Children") { BodyKind::Trust } else { BodyKind::Other } } else { kind };
+                let kind = if kind == BodyKind::Council && part.ends_with("Trust") { trust_kind(part) } else { kind };
                 let Some(name) = normalise(part) else { continue };
                 match list.iter_mut().find(|b| b.name == name) {
                     Some(b) => b.mentions += 1,

@@ -75,7 +75,7 @@ pub(super) fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Ve
             Some((k_at, k_name)) if *k_at == at => {
                 // the body whose full name is written here, else the subject
                 let written = |n: &str| unit[at..].starts_with(n);
-                if written(&name) && !written(k_name) || name == subject && !written(k_name) {
+                if !written(k_name) && (written(&name) || name == subject) {
                     *k_name = name;
                 }
             }

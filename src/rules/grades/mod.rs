@@ -229,8 +229,9 @@ pub fn extract(text: &str, units: &[Unit], bodies: &Bodies) -> Vec<GradeFinding>
                 return vec![mentions.first().map_or_else(|| current.clone(), |(_, n)| n.clone())];
             };
             let mut out = vec![mentions[i].1.clone()];
+            let plural = plural_verdict(&unit[mentions[i].0..pos]);
             let mut j = i;
-            while j > 0 && plural_verdict(&unit[mentions[i].0..pos]) && joined(unit, mentions[j - 1].0, mentions[j].0) && !out.contains(&mentions[j - 1].1) {
+            while j > 0 && plural && joined(unit, mentions[j - 1].0, mentions[j].0) && !out.contains(&mentions[j - 1].1) {
                 out.insert(0, mentions[j - 1].1.clone());
                 j -= 1;
             }
@@ -322,12 +323,10 @@ fn plural_verdict(stretch: &str) -> bool {
 /// "…, as was Portsmouth City Council": (the body graded before, the body that shares it).
 fn shares(unit: &str, mentions: &[(usize, String)]) -> Option<(String, String)> {
     static AS_WAS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)[,;]\s*(?:and\s+)?(?:so\s+(?:was|were|did)|as\s+(?:was|were|did))\s+(?:neighbouring\s+|the\s+)?").unwrap());
-    for m in AS_WAS.find_iter(unit) {
-        let to = mentions.iter().find(|(at, _)| *at == m.end())?;
-        let from = mentions.iter().rev().find(|(at, n)| *at < m.start() && *n != to.1)?;
-        return Some((from.1.clone(), to.1.clone()));
-    }
-    None
+    let m = AS_WAS.find(unit)?;
+    let to = mentions.iter().find(|(at, _)| *at == m.end())?;
+    let from = mentions.iter().rev().find(|(at, n)| *at < m.start() && *n != to.1)?;
+    Some((from.1.clone(), to.1.clone()))
 }
 
 /// Cells of a results table's header line: "The results (overall / help and protection / children
@@ -346,9 +345,10 @@ fn table_header(unit: &str) -> Option<Vec<JudgementArea>> {
 
 /// A row under a table header: "Kirklees Council: good / good / requires improvement / good".
 fn table_row(unit: &str, areas: &[JudgementArea]) -> Option<Vec<(JudgementArea, Grade)>> {
-    let (_, cells) = unit.trim().rsplit_once([':', '–', '—'])?;
-    let grades: Vec<Grade> = cells.split(['/', '|']).map(|c| c.trim().trim_end_matches('.')).filter_map(|c| GRADE_WORD.find(c).filter(|m| m.start() == 0 && m.end() == c.len()).map(|m| normalise_grade(m.as_str()))).collect();
-    (grades.len() == areas.len() && cells.split(['/', '|']).count() == areas.len()).then(|| areas.iter().copied().zip(grades).collect())
+    let (_, row) = unit.trim().rsplit_once([':', '–', '—'])?;
+    let cells: Vec<&str> = row.split(['/', '|']).map(|c| c.trim().trim_end_matches('.')).collect();
+    let grades: Vec<Grade> = cells.iter().filter_map(|c| GRADE_WORD.find(c).filter(|m| m.start() == 0 && m.end() == c.len()).map(|m| normalise_grade(m.as_str()))).collect();
+    (cells.len() == areas.len() && grades.len() == areas.len()).then(|| areas.iter().copied().zip(grades).collect())
 }
 
 /// One row per (authority, area): the first, most direct statement wins.
