@@ -134,3 +134,76 @@ fn a_unit_read_with_context_keeps_its_own_embedding_and_training_agrees_with_inf
         assert!(cos > 0.99999, "row {i}: cosine {cos} between training and inference with context");
     }
 }
+
+/// tests/fixtures/bert_reference.json, made by scripts/bert_reference.py with Python
+/// sentence-transformers and transformers from the same model files.
+#[derive(serde::Deserialize)]
+struct BertFixture {
+    encoder_sha256: String,
+    ner_sha256: String,
+    sentences: Vec<BertSentence>,
+}
+
+#[derive(serde::Deserialize)]
+struct BertSentence {
+    text: String,
+    embedding: Option<Vec<f32>>,
+    ner_labels: Vec<usize>,
+    ner_probs: Vec<f32>,
+}
+
+fn bert_fixture() -> BertFixture {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bert_reference.json");
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+#[test]
+fn minilm_embeddings_match_sentence_transformers() {
+    let f = bert_fixture();
+    let enc = Encoder::load(&common::models().join("encoder"), &rt(32)).unwrap();
+    assert_eq!(enc.sha256, f.encoder_sha256, "the fixture was made from another MiniLM file");
+    let with: Vec<&BertSentence> = f.sentences.iter().filter(|s| s.embedding.is_some()).collect();
+    assert_eq!(with.len(), 100);
+    let texts: Vec<&str> = with.iter().map(|s| s.text.as_str()).collect();
+    let got = enc.embed(&texts, &mut |_| {}).unwrap();
+    for (i, s) in with.iter().enumerate() {
+        let want = ndarray::Array1::from(s.embedding.clone().unwrap());
+        let cos = got.row(i).dot(&want) / want.dot(&want).sqrt();
+        assert!(cos >= 1.0 - 1e-5, "sentence {i}: cosine {cos} to sentence-transformers: {:?}", s.text);
+    }
+}
+
+#[test]
+fn ner_word_piece_tags_match_transformers() {
+    let f = bert_fixture();
+    let ner = NerModel::load(&common::models().join("ner"), &rt(32)).unwrap();
+    assert_eq!(ner.sha256, f.ner_sha256, "the fixture was made from another NER file");
+    let mut named = 0;
+    for s in &f.sentences {
+        let got = ner.piece_tags(&s.text).unwrap();
+        let labels: Vec<usize> = got.iter().map(|t| t.0).collect();
+        assert_eq!(labels, s.ner_labels, "best labels differ from transformers on {:?}", s.text);
+        for ((_, p), want) in got.iter().zip(&s.ner_probs) {
+            assert!((p - want).abs() < 1e-3, "probability {p} vs {want} on {:?}", s.text);
+        }
+        named += usize::from(labels.iter().any(|&l| (1..=4).contains(&l)));
+    }
+    assert!(named >= 10, "the fixture must hold sentences with names ({named})");
+}
+
+#[test]
+fn bf16_person_tagger_finds_the_same_names_as_fp32() {
+    use ofsted::model::runtime::Precision;
+    let f = bert_fixture();
+    let texts: Vec<&str> = f.sentences.iter().map(|s| s.text.as_str()).collect();
+    let load = |precision| NerModel::load(&common::models().join("ner"), &Runtime { precision, ..rt(32) }).unwrap();
+    let (full, half) = (load(Precision::Float32), load(Precision::BFloat16));
+    assert_eq!(half.precision(), Precision::BFloat16);
+    let names = |m: &NerModel| -> Vec<Vec<String>> { m.tag(&texts, &mut |_| {}).unwrap().iter().zip(&texts).map(|(ss, t)| ss.iter().map(|s| t[s.start..s.end].to_string()).collect()).collect() };
+    let (a, b) = (names(&full), names(&half));
+    assert!(a.iter().flatten().count() >= 15, "{a:?}");
+    assert_eq!(a, b);
+    // and it did run in bf16: some probability moved
+    let moved = texts.iter().any(|t| full.piece_tags(t).unwrap().iter().zip(half.piece_tags(t).unwrap()).any(|(x, y)| (x.1 - y.1).abs() > 1e-4));
+    assert!(moved, "bf16 gave fp32's probabilities exactly");
+}

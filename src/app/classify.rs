@@ -59,7 +59,7 @@ pub fn models_record(model: &SentenceModel, ner: &NerModel) -> serde_json::Value
         "classifier_head": { "path": model.dir.join(HEAD_FILE), "sha256": model.head_sha256 },
         "fine_tuned_layers": model.layers_sha256.as_ref().map(|sha| json!({ "path": model.dir.join(LAYERS_FILE), "sha256": sha })),
         "encoder": { "path": model.encoder.weights, "sha256": model.encoder.sha256, "precision": model.encoder.precision() },
-        "ner": { "path": ner.weights, "sha256": ner.sha256 },
+        "ner": { "path": ner.weights, "sha256": ner.sha256, "precision": ner.precision() },
     })
 }
 
@@ -69,7 +69,8 @@ pub fn load_pipeline(m: &ModelPaths, rt: &Runtime) -> Result<(Pipeline, serde_js
     let model = SentenceModel::load(&m.model, encoder)?;
     let ner = NerModel::load(&m.ner, rt)?;
     let record = models_record(&model, &ner);
-    let mut pipeline = stages::standard(NewsSegmenter::default(), model, ner);
+    let tagger = stages::NameGate { tagger: ner, every_unit: rt.ner_every_unit };
+    let mut pipeline = stages::standard(NewsSegmenter::default(), model, tagger);
     pipeline.parallel = rt.parallel;
     Ok((pipeline, record))
 }
@@ -84,7 +85,8 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     };
     // models first: a setup problem should fail fast, before any reading
     let (pipeline, models_record) = load_pipeline(&cfg.models, &cfg.runtime)?;
-    say(&format!("models loaded in {:.1}s", started.elapsed().as_secs_f64()));
+    let load_seconds = started.elapsed().as_secs_f64();
+    say(&format!("models loaded in {load_seconds:.1}s"));
 
     let loaded = input::load(&cfg.inputs, &cfg.fields, cfg.runtime.parallel);
     for e in &loaded.errors {
@@ -128,7 +130,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         "models": models_record,
         "inputs": cfg.inputs,
         "skipped_files": loaded.skipped.iter().map(|(p, why)| json!({"file": p, "reason": why})).collect::<Vec<_>>(),
-        "settings": { "threads": cfg.runtime.torch_threads(), "batch_size": cfg.runtime.batch_size, "parallel": cfg.runtime.parallel, "precision": cfg.runtime.precision },
+        "settings": { "threads": cfg.runtime.torch_threads(), "batch_size": cfg.runtime.batch_size, "batch_tokens": cfg.runtime.batch_tokens, "ner_every_unit": cfg.runtime.ner_every_unit, "parallel": cfg.runtime.parallel, "precision": cfg.runtime.precision },
         "counts": {
             "articles": summary.articles,
             "articles_failed": summary.articles_failed,
@@ -140,6 +142,8 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         },
         "wall_seconds": summary.wall_seconds,
         "inference_seconds": inference_seconds,
+        "load_seconds": load_seconds,
+        "stage_seconds": pipeline.stage_seconds().into_iter().map(|(n, s)| (n.to_string(), json!(s))).collect::<serde_json::Map<_, _>>(),
         "sentences_per_second": summary.sentences_per_second,
         "errors": errors,
     });

@@ -52,9 +52,15 @@ pub fn load_tokenizer(dir: &Path) -> Result<Tokenizer> {
 /// Load safetensors weights into a var store whose variables are already declared.
 pub fn load_weights(vs: &mut tch::nn::VarStore, dir: &Path) -> Result<(std::path::PathBuf, String)> {
     let p = need(dir, "model.safetensors")?;
-    vs.load(&p).map_err(|e| Error::model(&p, format!("cannot load weights: {e}")))?;
+    // hash on a second thread while the weights load: both read the file, and loading leaves a core idle
+    let (loaded, sha) = std::thread::scope(|s| {
+        let sha = s.spawn(|| sha256_file(&p));
+        let loaded = vs.load(&p);
+        (loaded, sha.join())
+    });
+    loaded.map_err(|e| Error::model(&p, format!("cannot load weights: {e}")))?;
     vs.freeze();
-    let sha = sha256_file(&p)?;
+    let sha = sha.map_err(|_| Error::Internal(format!("hashing {} panicked", p.display())))??;
     Ok((p, sha))
 }
 
@@ -110,6 +116,53 @@ pub fn sorted_batches(lengths: &[usize], batch_size: usize) -> Vec<Vec<usize>> {
     order.chunks(batch_size.max(1)).map(<[usize]>::to_vec).collect()
 }
 
+/// Length-sorted batches holding at most `budget` tokens each once padded (a batch of one may
+/// hold more): many short units go together, few long ones, so every matrix multiply has about
+/// the same number of rows.
+pub fn token_batches(lengths: &[usize], budget: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lengths.len()).collect();
+    order.sort_by_key(|&i| (lengths[i], i));
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut cur: Vec<usize> = Vec::new();
+    for i in order {
+        // sorted ascending, so the newcomer is the longest: the padded size is (n + 1) * its length
+        if !cur.is_empty() && (cur.len() + 1) * lengths[i] > budget {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(i);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The batches a runtime asks for: by token budget when it has one, else by count.
+pub fn batches(lengths: &[usize], rt: &crate::model::runtime::Runtime) -> Vec<Vec<usize>> {
+    match rt.batch_tokens {
+        Some(budget) => token_batches(lengths, budget),
+        None => sorted_batches(lengths, rt.batch_size),
+    }
+}
+
+/// The distinct items in first-seen order and, for each input, the index of its distinct item:
+/// identical units (navigation, bylines, boilerplate an outlet repeats on every page) run through
+/// a model once.
+pub fn distinct<T: std::hash::Hash + Eq + Clone>(items: &[T]) -> (Vec<T>, Vec<usize>) {
+    let mut seen: std::collections::HashMap<&T, usize> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    let index = items
+        .iter()
+        .map(|x| {
+            *seen.entry(x).or_insert_with(|| {
+                out.push(x.clone());
+                out.len() - 1
+            })
+        })
+        .collect();
+    (out, index)
+}
+
 /// `[batch, longest]` id and mask tensors for the given encodings, padded with 0, on `device`.
 pub fn batch_tensors(encodings: &[&Encoding], device: Device) -> (Tensor, Tensor) {
     let width = encodings.iter().map(|e| e.len()).max().unwrap_or(0);
@@ -139,5 +192,29 @@ mod tests {
         let b = sorted_batches(&[5, 1, 9, 1, 3], 2);
         assert_eq!(b, vec![vec![1, 3], vec![4, 0], vec![2]]);
         assert_eq!(sorted_batches(&[], 4).len(), 0);
+    }
+
+    #[test]
+    fn token_batches_keep_padded_size_within_budget_and_cover_every_index_once() {
+        let lengths = [3, 50, 4, 4, 10, 200, 9, 3];
+        let b = token_batches(&lengths, 24);
+        let mut seen: Vec<usize> = b.iter().flatten().copied().collect();
+        seen.sort();
+        assert_eq!(seen, (0..lengths.len()).collect::<Vec<_>>());
+        for batch in &b {
+            let padded = batch.len() * batch.iter().map(|&i| lengths[i]).max().unwrap();
+            assert!(padded <= 24 || batch.len() == 1, "{batch:?} pads to {padded}");
+        }
+        // short units share a batch; the over-long one goes alone
+        assert_eq!(b[0], vec![0, 7, 2, 3]);
+        assert!(b.contains(&vec![5]));
+        assert!(token_batches(&[], 10).is_empty());
+    }
+
+    #[test]
+    fn distinct_maps_every_item_to_its_first_copy() {
+        let (d, idx) = distinct(&["a", "b", "a", "c", "b"]);
+        assert_eq!(d, ["a", "b", "c"]);
+        assert_eq!(idx, [0, 1, 0, 2, 1]);
     }
 }

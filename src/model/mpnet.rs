@@ -59,6 +59,39 @@ mod defaults {
     }
 }
 
+/// The sizes and settings one transformer layer needs, from either family's config.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub hidden: i64,
+    pub heads: i64,
+    pub intermediate: i64,
+    pub layer_norm_eps: f64,
+    pub hidden_dropout: f64,
+    pub attention_dropout: f64,
+}
+
+impl MPNetConfig {
+    pub fn shape(&self) -> Shape {
+        Shape {
+            hidden: self.hidden_size,
+            heads: self.num_attention_heads,
+            intermediate: self.intermediate_size,
+            layer_norm_eps: self.layer_norm_eps,
+            hidden_dropout: self.hidden_dropout_prob,
+            attention_dropout: self.attention_probs_dropout_prob,
+        }
+    }
+}
+
+/// How a family names a layer's modules under `encoder.layer.N`: MPNet has
+/// `attention.attn.{q,k,v,o}` and `attention.LayerNorm`; BERT `attention.self.{query,key,value}`,
+/// `attention.output.dense` and `attention.output.LayerNorm`. The feed-forward names are shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    MPNet,
+    Bert,
+}
+
 /// Read and check `config.json` of an MPNet model folder.
 pub fn load_config(dir: &Path) -> Result<MPNetConfig> {
     let p = dir.join("config.json");
@@ -75,6 +108,10 @@ pub fn load_config(dir: &Path) -> Result<MPNetConfig> {
     Ok(c)
 }
 
+/// Initial values of weights that the model file always overwrites: zeros cost a memset, where
+/// the default random initialisation of MPNet's 110M parameters took 0.4 s of every load.
+pub const FROM_FILE: nn::LinearConfig = nn::LinearConfig { ws_init: nn::Init::Const(0.0), bs_init: Some(nn::Init::Const(0.0)), bias: true };
+
 /// Suffixes of the two low-rank factors of a [`Dense`] layer's update, beside its `weight`.
 pub const LORA_A: &str = "lora_a";
 pub const LORA_B: &str = "lora_b";
@@ -90,7 +127,7 @@ struct Dense {
 
 impl Dense {
     fn new(p: nn::Path, inputs: i64, outputs: i64, rank: i64) -> Dense {
-        let linear = nn::linear(&p, inputs, outputs, Default::default());
+        let linear = nn::linear(&p, inputs, outputs, FROM_FILE);
         let lora = (rank > 0).then(|| {
             let a = p.var(LORA_A, &[rank, inputs], nn::Init::Randn { mean: 0.0, stdev: 1.0 / (inputs as f64).sqrt() });
             let b = p.zeros(LORA_B, &[outputs, rank]);
@@ -132,8 +169,8 @@ pub fn merge_lora(weight: &Tensor, a: &Tensor, b: &Tensor) -> std::result::Resul
     Ok(())
 }
 
-fn layer_norm(p: nn::Path, c: &MPNetConfig) -> nn::LayerNorm {
-    nn::layer_norm(p, vec![c.hidden_size], nn::LayerNormConfig { eps: c.layer_norm_eps, ..Default::default() })
+pub fn layer_norm(p: nn::Path, hidden: i64, eps: f64) -> nn::LayerNorm {
+    nn::layer_norm(p, vec![hidden], nn::LayerNormConfig { eps, ..Default::default() })
 }
 
 /// Bucket of each relative position (key position minus query position), as Hugging Face's
@@ -171,11 +208,11 @@ pub struct MPNetEmbeddings {
 
 impl MPNetEmbeddings {
     pub fn new(p: nn::Path, c: &MPNetConfig) -> MPNetEmbeddings {
-        let cfg = nn::EmbeddingConfig { padding_idx: c.pad_token_id, ..Default::default() };
+        let cfg = nn::EmbeddingConfig { padding_idx: c.pad_token_id, ws_init: nn::Init::Const(0.0), ..Default::default() };
         MPNetEmbeddings {
             word_embeddings: nn::embedding(&p / "word_embeddings", c.vocab_size, c.hidden_size, cfg),
             position_embeddings: nn::embedding(&p / "position_embeddings", c.max_position_embeddings, c.hidden_size, cfg),
-            layer_norm: layer_norm(&p / "LayerNorm", c),
+            layer_norm: layer_norm(&p / "LayerNorm", c.hidden_size, c.layer_norm_eps),
             padding_idx: c.pad_token_id,
             dropout: c.hidden_dropout_prob,
         }
@@ -203,31 +240,41 @@ struct SelfAttention {
 }
 
 impl SelfAttention {
-    fn new(p: nn::Path, c: &MPNetConfig, rank: i64) -> SelfAttention {
-        let lin = |name: &str| Dense::new(&p / name, c.hidden_size, c.hidden_size, rank);
-        SelfAttention {
-            q: lin("q"),
-            k: lin("k"),
-            v: lin("v"),
-            o: lin("o"),
-            heads: c.num_attention_heads,
-            head_dim: c.hidden_size / c.num_attention_heads,
-            dropout: c.attention_probs_dropout_prob,
-        }
+    /// `p` is the layer's `attention` path.
+    fn new(p: nn::Path, c: &Shape, rank: i64, naming: Naming) -> SelfAttention {
+        let lin = |p: nn::Path| Dense::new(p, c.hidden, c.hidden, rank);
+        let (q, k, v, o) = match naming {
+            Naming::MPNet => {
+                let a = &p / "attn";
+                (lin(&a / "q"), lin(&a / "k"), lin(&a / "v"), lin(&a / "o"))
+            }
+            Naming::Bert => {
+                let a = &p / "self";
+                (lin(&a / "query"), lin(&a / "key"), lin(&a / "value"), lin(&p / "output" / "dense"))
+            }
+        };
+        SelfAttention { q, k, v, o, heads: c.heads, head_dim: c.hidden / c.heads, dropout: c.attention_dropout }
     }
 
-    fn forward_t(&self, h: &Tensor, mask: &Tensor, bias: &Tensor, train: bool) -> Tensor {
+    fn forward_t(&self, h: &Tensor, mask: &Tensor, bias: Option<&Tensor>, train: bool) -> Tensor {
         let (b, n) = (h.size()[0], h.size()[1]);
         let split = |x: Tensor| x.view([b, n, self.heads, self.head_dim]).transpose(1, 2);
         let (q, k, v) = (split(self.q.forward(h)), split(self.k.forward(h)), split(self.v.forward(h)));
-        let scores = q.matmul(&k.transpose(-1, -2)) / (self.head_dim as f64).sqrt() + bias + mask;
+        let scores = q.matmul(&k.transpose(-1, -2)) / (self.head_dim as f64).sqrt();
+        let scores = match bias {
+            Some(bias) => scores + bias + mask,
+            None => scores + mask,
+        };
         // softmax in fp32 whatever the weights' precision, then back to it
         let probs = scores.softmax(-1, Kind::Float).to_kind(v.kind()).dropout(self.dropout, train);
         self.o.forward(&probs.matmul(&v).transpose(1, 2).contiguous().view([b, n, self.heads * self.head_dim]))
     }
 }
 
-pub struct MPNetLayer {
+/// One post-norm transformer layer, as both MPNet and BERT have it: self-attention, residual and
+/// norm, then a GELU feed-forward, residual and norm. GELU is libtorch's single exact-erf op
+/// (rust-bert's BERT computes the same function in five tensor ops).
+pub struct Layer {
     attention: SelfAttention,
     attention_norm: nn::LayerNorm,
     intermediate: Dense,
@@ -236,22 +283,27 @@ pub struct MPNetLayer {
     dropout: f64,
 }
 
-impl MPNetLayer {
+impl Layer {
     /// `rank` > 0 gives every linear layer a LoRA update of that rank.
-    pub fn new(p: nn::Path, c: &MPNetConfig, rank: i64) -> MPNetLayer {
-        MPNetLayer {
-            attention: SelfAttention::new(&p / "attention" / "attn", c, rank),
-            attention_norm: layer_norm(&p / "attention" / "LayerNorm", c),
-            intermediate: Dense::new(&p / "intermediate" / "dense", c.hidden_size, c.intermediate_size, rank),
-            output: Dense::new(&p / "output" / "dense", c.intermediate_size, c.hidden_size, rank),
-            output_norm: layer_norm(&p / "output" / "LayerNorm", c),
-            dropout: c.hidden_dropout_prob,
+    pub fn new(p: nn::Path, c: &Shape, rank: i64, naming: Naming) -> Layer {
+        let norm = |p: nn::Path| layer_norm(p, c.hidden, c.layer_norm_eps);
+        let attention_norm = match naming {
+            Naming::MPNet => norm(&p / "attention" / "LayerNorm"),
+            Naming::Bert => norm(&p / "attention" / "output" / "LayerNorm"),
+        };
+        Layer {
+            attention: SelfAttention::new(&p / "attention", c, rank, naming),
+            attention_norm,
+            intermediate: Dense::new(&p / "intermediate" / "dense", c.hidden, c.intermediate, rank),
+            output: Dense::new(&p / "output" / "dense", c.intermediate, c.hidden, rank),
+            output_norm: norm(&p / "output" / "LayerNorm"),
+            dropout: c.hidden_dropout,
         }
     }
 
-    /// `h` `[batch, tokens, hidden]`; `mask` from [`attention_mask`]; `bias` from
+    /// `h` `[batch, tokens, hidden]`; `mask` from [`attention_mask`]; `bias`, MPNet's, from
     /// [`MPNetModel::position_bias`].
-    pub fn forward_t(&self, h: &Tensor, mask: &Tensor, bias: &Tensor, train: bool) -> Tensor {
+    pub fn forward_t(&self, h: &Tensor, mask: &Tensor, bias: Option<&Tensor>, train: bool) -> Tensor {
         let a = self.attention.forward_t(h, mask, bias, train).dropout(self.dropout, train);
         let a = (a + h).apply(&self.attention_norm);
         let i = self.intermediate.forward(&a).gelu("none");
@@ -263,7 +315,7 @@ impl MPNetLayer {
 /// Hugging Face's `MPNetModel` without the pooler: token states of the last layer.
 pub struct MPNetModel {
     pub embeddings: MPNetEmbeddings,
-    pub layers: Vec<MPNetLayer>,
+    pub layers: Vec<Layer>,
     relative_attention_bias: nn::Embedding,
     num_buckets: i64,
 }
@@ -279,7 +331,7 @@ impl MPNetModel {
         let enc = &p / "encoder";
         MPNetModel {
             embeddings: MPNetEmbeddings::new(&p / "embeddings", c),
-            layers: (0..c.num_hidden_layers).map(|i| MPNetLayer::new(&enc / "layer" / i, c, rank)).collect(),
+            layers: (0..c.num_hidden_layers).map(|i| Layer::new(&enc / "layer" / i, &c.shape(), rank, Naming::MPNet)).collect(),
             relative_attention_bias: nn::embedding(&enc / "relative_attention_bias", c.relative_attention_num_buckets, c.num_attention_heads, Default::default()),
             num_buckets: c.relative_attention_num_buckets,
         }
@@ -296,10 +348,10 @@ impl MPNetModel {
     /// Last-layer token states `[batch, tokens, hidden]` for `ids` and `mask` `[batch, tokens]`.
     pub fn forward_t(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
         let mut h = self.embeddings.forward_t(ids, mask, train);
-        let bias = self.position_bias(ids.size()[1]);
-        let m = attention_mask(mask).to_kind(h.kind());
+        // position bias and padding mask added once for all layers: `[batch, heads, tokens, tokens]`
+        let m = (self.position_bias(ids.size()[1]) + attention_mask(mask)).to_kind(h.kind());
         for layer in &self.layers {
-            h = layer.forward_t(&h, &m, &bias, train);
+            h = layer.forward_t(&h, &m, None, train);
         }
         h
     }

@@ -3,8 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::model::bert;
-use crate::model::runtime::Runtime;
-use rust_bert::bert::BertForTokenClassification;
+use crate::model::runtime::{Precision, Runtime};
+use crate::model::bertnet::{self, BertTokenClassifier};
 use std::path::{Path, PathBuf};
 use tch::{nn::VarStore, Kind};
 use tokenizers::{Encoding, Tokenizer};
@@ -60,7 +60,7 @@ struct Word {
 }
 
 pub struct NerModel {
-    model: BertForTokenClassification,
+    model: BertTokenClassifier,
     tokenizer: Tokenizer,
     _vs: VarStore,
     /// The name tag of each label id.
@@ -71,6 +71,11 @@ pub struct NerModel {
 }
 
 impl NerModel {
+    /// The precision the tagger runs at (the runtime's).
+    pub fn precision(&self) -> Precision {
+        self.rt.precision
+    }
+
     pub fn load(dir: &Path, rt: &Runtime) -> Result<NerModel> {
         let config = bert::load_config(dir)?;
         let id2label = config.id2label.clone().ok_or_else(|| Error::model(dir.join("config.json"), "no id2label"))?;
@@ -84,9 +89,24 @@ impl NerModel {
         }
         let tokenizer = bert::load_tokenizer(dir)?;
         let mut vs = VarStore::new(rt.device);
-        let model = BertForTokenClassification::new(vs.root(), &config).map_err(|e| Error::model(dir, e))?;
+        let shape = bertnet::shape(&config, &dir.join("config.json"))?;
+        let model = BertTokenClassifier::new(vs.root(), &config, &shape, tags.len() as i64);
         let (weights, sha256) = bert::load_weights(&mut vs, dir)?;
+        if rt.precision == Precision::BFloat16 {
+            vs.bfloat16();
+        }
         Ok(NerModel { model, tokenizer, _vs: vs, tags, weights, sha256, rt: rt.clone() })
+    }
+
+    /// Each word piece's best label id and its probability (with the special tokens), one text
+    /// at a time: what spans are built from, for checking the model against a reference.
+    pub fn piece_tags(&self, text: &str) -> Result<Vec<(usize, f32)>> {
+        let enc = bert::encode_all(&self.tokenizer, &[text])?;
+        let (ids, mask) = bert::batch_tensors(&[&enc[0]], self.rt.device);
+        let probs = tch::no_grad(|| self.model.forward(&ids, &mask))?.softmax(-1, Kind::Float);
+        let n = self.tags.len();
+        let flat = bert::to_vec_f32(&probs)?;
+        Ok(flat.chunks(n).map(|row| row.iter().enumerate().fold((0, f32::MIN), |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc })).collect())
     }
 
     /// Word-level tags for one encoding from per-token probabilities `[tokens, labels]`.
@@ -166,17 +186,17 @@ fn span(start: usize, end: usize, probs: &[f32]) -> PersonSpan {
 }
 
 impl PersonTagger for NerModel {
-    fn tag(&self, texts: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Vec<Vec<PersonSpan>>> {
-        let encodings = bert::encode_all(&self.tokenizer, texts)?;
+    fn tag(&self, all: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Vec<Vec<PersonSpan>>> {
+        // identical texts are tagged once (spans are offsets into the text, so they carry over)
+        let (texts, index) = bert::distinct(all);
+        let encodings = bert::encode_all(&self.tokenizer, &texts)?;
         let lengths: Vec<usize> = encodings.iter().map(|e| e.len()).collect();
         let mut out = vec![Vec::new(); texts.len()];
         let n_labels = self.tags.len();
-        for batch in bert::sorted_batches(&lengths, self.rt.batch_size) {
+        for batch in bert::batches(&lengths, &self.rt) {
             let encs: Vec<_> = batch.iter().map(|&i| &encodings[i]).collect();
             let (ids, mask) = bert::batch_tensors(&encs, self.rt.device);
-            let probs = tch::no_grad(|| {
-                self.model.forward_t(Some(&ids), Some(&mask), None, None, None, false).logits.softmax(-1, Kind::Float)
-            });
+            let probs = tch::no_grad(|| self.model.forward(&ids, &mask))?.softmax(-1, Kind::Float);
             let width = ids.size()[1] as usize;
             let flat = bert::to_vec_f32(&probs)?;
             for (r, &i) in batch.iter().enumerate() {
@@ -185,7 +205,8 @@ impl PersonTagger for NerModel {
             }
             progress(batch.len());
         }
-        Ok(out)
+        progress(all.len() - texts.len());
+        Ok(index.into_iter().map(|i| out[i].clone()).collect())
     }
 }
 

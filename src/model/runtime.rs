@@ -6,9 +6,10 @@ use serde::Serialize;
 use tch::{Device, Kind};
 
 /// Numeric precision of inference, recorded in run.json (the CLI defaults to bf16; the library
-/// and training to fp32). bf16 runs the MPNet sentence encoder's
-/// weights and activations in bfloat16 (this CPU's bf16 matrix multiply is about 4x its fp32 one);
-/// attention softmax, pooling and the head stay in fp32, and the NER model and MiniLM stay fp32.
+/// and training to fp32). bf16 runs the weights and activations of the MPNet sentence encoder and
+/// the person tagger in bfloat16 (this CPU's bf16 matrix multiply is about 4x its fp32 one);
+/// attention softmax, pooling, tag probabilities and the head stay in fp32. MiniLM stays fp32
+/// ([`crate::model::encoder::Encoder::precision`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
@@ -31,15 +32,23 @@ pub struct Runtime {
     pub threads: Option<usize>,
     /// Units per inference batch (batches are sorted by length).
     pub batch_size: usize,
+    /// When set, batches are cut by padded tokens instead of by `batch_size` ([`crate::model::bert::token_batches`]).
+    pub batch_tokens: Option<usize>,
     /// Rayon for reading, segmentation and the rule stages; off runs them on one thread.
     pub parallel: bool,
+    /// Run the NER model on every unit, not only those that can hold a name (`--ner-every-unit`).
+    pub ner_every_unit: bool,
 }
 
 pub const DEFAULT_BATCH_SIZE: usize = 32;
+/// The CLI's token budget per batch: best of 384-4,096 on the benchmark (README, Speed).
+pub const DEFAULT_BATCH_TOKENS: usize = 1024;
+/// A token budget below the longest possible unit would put every long unit in a batch of its own.
+const MIN_BATCH_TOKENS: usize = crate::model::bert::MAX_TOKENS;
 
 impl Default for Runtime {
     fn default() -> Self {
-        Runtime { device: Device::Cpu, precision: Precision::Float32, threads: None, batch_size: DEFAULT_BATCH_SIZE, parallel: true }
+        Runtime { device: Device::Cpu, precision: Precision::Float32, threads: None, batch_size: DEFAULT_BATCH_SIZE, batch_tokens: None, parallel: true, ner_every_unit: false }
     }
 }
 
@@ -59,6 +68,17 @@ impl Runtime {
         let rt = Runtime { threads, batch_size, parallel, precision, ..Runtime::default() };
         rt.install();
         Ok(rt)
+    }
+
+    /// Cut inference batches by padded tokens (`--batch-tokens`); `None` keeps `batch_size`.
+    /// `ner_every_unit` turns off the NER model's name gate.
+    pub fn with_batching(self, batch_tokens: Option<usize>, ner_every_unit: bool) -> Result<Runtime> {
+        if let Some(b) = batch_tokens {
+            if b < MIN_BATCH_TOKENS {
+                return Err(Error::Config(format!("--batch-tokens {b} is too small: at least {MIN_BATCH_TOKENS}, the longest unit")));
+            }
+        }
+        Ok(Runtime { batch_tokens, ner_every_unit, ..self })
     }
 
     fn install(&self) {

@@ -76,11 +76,20 @@ pub struct Pipeline {
     /// Articles per chunk: large enough for well-filled length-sorted batches.
     pub chunk: usize,
     pub parallel: bool,
+    /// Time spent in each stage so far, in stage order (run.json reports it: where a run's time goes).
+    spent: std::sync::Mutex<Vec<std::time::Duration>>,
 }
 
 impl Pipeline {
     pub fn new(stages: Vec<Box<dyn Stage>>) -> Self {
-        Pipeline { stages, chunk: 64, parallel: true }
+        let spent = std::sync::Mutex::new(vec![std::time::Duration::ZERO; stages.len()]);
+        Pipeline { stages, chunk: 64, parallel: true, spent }
+    }
+
+    /// Seconds spent in each stage over every run so far, by stage name in stage order.
+    pub fn stage_seconds(&self) -> Vec<(&'static str, f64)> {
+        let spent = self.spent.lock().map(|s| s.clone()).unwrap_or_default();
+        self.stages.iter().zip(spent).map(|(s, d)| (s.name(), d.as_secs_f64())).collect()
     }
 
     /// Every stage's output files, in stage order.
@@ -128,8 +137,13 @@ impl Pipeline {
     fn run_chunk(&self, articles: &[Article], progress: &Progress) -> Result<Vec<Doc>> {
         let mut docs: Vec<Doc> = articles.iter().cloned().map(Doc::new).collect();
         let cx = Context { progress, parallel: self.parallel };
-        for stage in &self.stages {
-            stage.process(&mut docs, &cx)?;
+        for (i, stage) in self.stages.iter().enumerate() {
+            let t = std::time::Instant::now();
+            let r = stage.process(&mut docs, &cx);
+            if let Ok(mut spent) = self.spent.lock() {
+                spent[i] += t.elapsed();
+            }
+            r?;
         }
         Ok(docs)
     }
@@ -153,7 +167,8 @@ mod tests {
     #[test]
     fn a_stage_that_panics_on_one_article_fails_that_article_only() {
         let article = |id: &str, text: &str| Article { id: id.into(), source: "x.txt".into(), line: None, text: text.into() };
-        let p = Pipeline { parallel: false, ..Pipeline::new(vec![Box::new(stages::Segment(Fragile))]) };
+        let mut p = Pipeline::new(vec![Box::new(stages::Segment(Fragile))]);
+        p.parallel = false;
         let out = p.run(vec![article("a", "Fine."), article("b", "BOOM goes the rule."), article("c", "Also fine.")], &Progress::new(Mode::Quiet, "articles", 3));
         let errors: Vec<(&str, bool)> = out.iter().map(|o| (o.article.id.as_str(), o.error.is_some())).collect();
         assert_eq!(errors, [("a", false), ("b", true), ("c", false)]);

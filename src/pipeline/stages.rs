@@ -98,6 +98,33 @@ impl<P: PersonTagger> Stage for FindPeople<P> {
     }
 }
 
+/// A person tagger that only sees the units that can hold a name
+/// ([`officials::candidates::may_name_person`]); the others get no spans. `every_unit` turns the
+/// gate off (`--ner-every-unit`).
+pub struct NameGate<P> {
+    pub tagger: P,
+    pub every_unit: bool,
+}
+
+impl<P: PersonTagger> PersonTagger for NameGate<P> {
+    fn tag(&self, texts: &[&str], progress: &mut dyn FnMut(usize)) -> Result<Vec<Vec<crate::model::ner::PersonSpan>>> {
+        if self.every_unit {
+            return self.tagger.tag(texts, progress);
+        }
+        let kept: Vec<usize> = (0..texts.len()).filter(|&i| officials::candidates::may_name_person(texts[i])).collect();
+        let subset: Vec<&str> = kept.iter().map(|&i| texts[i]).collect();
+        let found = self.tagger.tag(&subset, progress)?;
+        if found.len() != kept.len() {
+            return Err(Error::Internal(format!("person tagger returned {} results for {} units", found.len(), kept.len())));
+        }
+        let mut out = vec![Vec::new(); texts.len()];
+        for (i, spans) in kept.into_iter().zip(found) {
+            out[i] = spans;
+        }
+        Ok(out)
+    }
+}
+
 /// Names after titles that the NER model did not tag ("Mayor Name", "Dame Name"): a second,
 /// rule-based source of person mentions, added where the model found nothing.
 pub struct TitledNames;

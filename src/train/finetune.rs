@@ -17,7 +17,7 @@ use crate::metrics;
 use ndarray::{Array1, Array2};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
-use rust_bert::bert::{BertEmbedding, BertEmbeddings, BertLayer};
+use crate::model::bertnet::{self, BertNet};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tch::nn::{self, OptimizerConfig, VarStore};
@@ -183,14 +183,14 @@ fn freeze(vars: &[Tensor]) {
 
 /// Embeddings and layers of either backbone, run one layer at a time.
 enum Stack {
-    Bert { embeddings: BertEmbeddings, layers: Vec<BertLayer> },
+    Bert(BertNet),
     MPNet(MPNetModel),
 }
 
 impl Stack {
     fn len(&self) -> usize {
         match self {
-            Stack::Bert { layers, .. } => layers.len(),
+            Stack::Bert(m) => m.layers.len(),
             Stack::MPNet(m) => m.layers.len(),
         }
     }
@@ -199,7 +199,7 @@ impl Stack {
     /// ids of unit-and-context pairs (BERT only).
     fn embed(&self, ids: &Tensor, mask: &Tensor, types: Option<&Tensor>) -> Result<Tensor> {
         match self {
-            Stack::Bert { embeddings, .. } => embeddings.forward_t(Some(ids), types, None, None, false).map_err(|e| Error::runtime("encoder embeddings", e)),
+            Stack::Bert(m) => m.embed(ids, types, false),
             Stack::MPNet(m) => Ok(m.embeddings.forward_t(ids, mask, false)),
         }
     }
@@ -208,7 +208,7 @@ impl Stack {
     /// and for MPNet the relative-position bias.
     fn attention(&self, mask: &Tensor) -> (Tensor, Option<Tensor>) {
         match self {
-            Stack::Bert { .. } => (ext_mask(mask), None),
+            Stack::Bert(_) => (mpnet::attention_mask(mask), None),
             Stack::MPNet(m) => (mpnet::attention_mask(mask), Some(m.position_bias(mask.size()[1]))),
         }
     }
@@ -216,15 +216,14 @@ impl Stack {
     /// Run layers `range` over `h`.
     fn run(&self, mut h: Tensor, range: std::ops::Range<usize>, attention: &(Tensor, Option<Tensor>), train: bool) -> Tensor {
         match self {
-            Stack::Bert { layers, .. } => {
-                for l in &layers[range] {
-                    h = l.forward_t(&h, Some(&attention.0), None, None, train).hidden_state;
+            Stack::Bert(m) => {
+                for l in &m.layers[range] {
+                    h = l.forward_t(&h, &attention.0, None, train);
                 }
             }
             Stack::MPNet(m) => {
-                let bias = attention.1.as_ref().expect("MPNet attention carries a position bias");
                 for l in &m.layers[range] {
-                    h = l.forward_t(&h, &attention.0, bias, train);
+                    h = l.forward_t(&h, &attention.0, attention.1.as_ref(), train);
                 }
             }
         }
@@ -246,10 +245,6 @@ pub struct SplitEncoder {
 
 pub const HEAD_PREFIX: &str = "ofsted_head";
 
-fn ext_mask(mask: &Tensor) -> Tensor {
-    ((mask.ones_like() - mask) * -10000.0).to_kind(Kind::Float).unsqueeze(1).unsqueeze(1)
-}
-
 struct Batch {
     idx: Vec<usize>,
     mask: Tensor,
@@ -261,7 +256,7 @@ struct Batch {
 
 impl SplitEncoder {
     /// `lora_rank` > 0: the layers get LoRA factors, and training changes those, the biases and
-    /// the layer norms, never the weights (MPNet only: rust-bert's BERT layers cannot take them).
+    /// the layer norms, never the weights (MPNet only, the one encoder it was measured on).
     pub fn load(encoder_dir: &Path, rt: &Runtime, lora_rank: usize) -> Result<SplitEncoder> {
         let architecture = Architecture::of(encoder_dir)?;
         let mut vs = VarStore::new(rt.device);
@@ -270,9 +265,8 @@ impl SplitEncoder {
             Architecture::Bert if lora_rank > 0 => return Err(Error::Config(format!("--lora-rank needs an MPNet encoder; {} is BERT", encoder_dir.display()))),
             Architecture::Bert => {
                 let config = bert::load_config(encoder_dir)?;
-                let embeddings = BertEmbeddings::new(&root / "embeddings", &config);
-                let layers = (0..config.num_hidden_layers).map(|i| BertLayer::new(&root / "encoder" / "layer" / i, &config)).collect();
-                (Stack::Bert { embeddings, layers }, config.hidden_size)
+                let shape = bertnet::shape(&config, &encoder_dir.join("config.json"))?;
+                (Stack::Bert(BertNet::new(root.clone(), &config, &shape)), config.hidden_size)
             }
             Architecture::MPNet => {
                 let config = mpnet::load_config(encoder_dir)?;
