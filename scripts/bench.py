@@ -57,6 +57,7 @@ def main():
                     help="an ofsted run with extra classify flags, e.g. 'fp32=--precision fp32' (repeatable; default: 'default=' and 'fp32=--precision fp32'); "
                          "ARGS starting with 'bin=PATH' run another build, e.g. 'before=bin=/tmp/ofsted-before'")
     ap.add_argument("--no-python", action="store_true", help="ofsted variants only (the first is the baseline)")
+    ap.add_argument("--python", default="fp32,bf16", help="precisions of the Python side (fp32, bf16, int8; default: %(default)s)")
     ap.add_argument("--csv", help="also write every run as CSV here")
     ap.add_argument("--scale", type=int, metavar="K",
                     help="instead: the first variant on the input once and K times over (copies under new ids), "
@@ -98,7 +99,7 @@ def main():
     if not a.no_python:
         if not VENV_PY.exists():
             sys.exit("bench: the Python side is not installed; run scripts/bench.sh, which installs it")
-        for prec in ["fp32", "bf16"]:
+        for prec in a.python.split(","):
             cmd = [VENV_PY, ROOT / "scripts" / "bench_python.py", "--units", units_csv, "--encoder", encoder_dir,
                    "--head", Path(a.model) / "head.json", "--ner", ROOT / "models" / "ner", "--precision", prec, "--threads", str(a.threads)]
             systems.append((f"python {prec}", cmd, "python"))
@@ -119,7 +120,7 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"input: {' '.join(inputs)}: {articles.get('articles', '?')} articles, {units} units; model {a.model}; "
           f"{a.threads} threads; {os.cpu_count()} cores ({cpu}); medians of {a.repeat} alternating rounds")
-    baselines = ["python fp32", "python bf16"] if not a.no_python else [systems[0][0]]
+    baselines = [f"python {p}" for p in a.python.split(",")][:2] if not a.no_python else [systems[0][0]]
     head = f"| system | timed | seconds | units/s | peak MB | " + " | ".join(f"x {b}" for b in baselines) + " |"
     print(head)
     print("|" + "---|" * (head.count("|") - 1))

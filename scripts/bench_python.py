@@ -24,9 +24,11 @@ def main():
     ap.add_argument("--encoder", required=True, help="sentence-transformers folder (models/mpnet or models/encoder)")
     ap.add_argument("--head", required=True, help="head.json of the ofsted model (weight [3, dim], bias [3])")
     ap.add_argument("--ner", required=True, help="token-classification folder (models/ner)")
-    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
+    ap.add_argument("--precision", choices=["fp32", "bf16", "int8"], default="fp32",
+                    help="int8: torch's dynamic quantisation of every Linear (weights int8, activations quantised per batch)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--embeddings", help="also save the sentence embeddings here (.npy), to compare precisions")
     a = ap.parse_args()
 
     import numpy as np
@@ -50,13 +52,15 @@ def main():
     enc = SentenceTransformer(a.encoder, device="cpu")
     enc.max_seq_length = 256
     enc.to(dtype)
+    quantise = lambda m: torch.ao.quantization.quantize_dynamic(m, {torch.nn.Linear}, dtype=torch.qint8) if a.precision == "int8" else m
+    enc = quantise(enc)
     tok = AutoTokenizer.from_pretrained(a.ner)
     # setup's converted file has no safetensors metadata, which from_pretrained wants: load by hand
     ner = AutoModelForTokenClassification.from_config(AutoConfig.from_pretrained(a.ner))
     missing, unexpected = ner.load_state_dict(load_file(f"{a.ner}/model.safetensors"), strict=False)
     if [k for k in missing if not k.endswith("position_ids")] or unexpected:
         sys.exit(f"NER weights do not fit: missing {missing}, unexpected {unexpected}")
-    ner = ner.to(dtype).eval()
+    ner = quantise(ner.to(dtype).eval())
     load = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -76,9 +80,12 @@ def main():
             names += int((torch.isin(p.argmax(-1), torch.tensor([1, 2, 3, 4])) & x["attention_mask"].bool()).sum())
     seconds = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"units": len(texts), "seconds": seconds, "load_seconds": load, "peak_mb": peak_mb,
-                      "labels": np.bincount(labels, minlength=3).tolist(), "name_tokens": names,
-                      "precision": a.precision, "threads": torch.get_num_threads()}))
+    out = {"units": len(texts), "seconds": seconds, "load_seconds": load, "peak_mb": peak_mb,
+           "labels": np.bincount(labels, minlength=3).tolist(), "name_tokens": names,
+           "precision": a.precision, "threads": torch.get_num_threads()}
+    if a.embeddings:
+        np.save(a.embeddings, emb.astype(np.float32))
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -89,7 +89,17 @@ fn classify_writes_every_output_file_with_exact_columns_and_offsets_and_reports_
     assert!(run["sentences_per_second"].as_f64().unwrap() > 0.0);
     // the default model's MPNet encoder runs in bf16 unless --precision fp32 says otherwise
     assert_eq!(run["models"]["encoder"]["precision"], "bfloat16", "{}", run["models"]);
+    assert_eq!(run["models"]["ner"]["precision"], "bfloat16", "{}", run["models"]);
     assert_eq!(run["settings"]["precision"], "bfloat16");
+    assert_eq!(run["settings"]["batch_tokens"], 1024, "token-budget batches are the default");
+    assert_eq!(run["settings"]["ner_every_unit"], false);
+    // where the time went: every stage of the standard list, and loading
+    let stages = run["stage_seconds"].as_object().unwrap();
+    for name in ["segment", "classify", "people", "titled names", "bodies", "officials", "grades"] {
+        assert!(stages.get(name).and_then(|v| v.as_f64()).is_some_and(|t| t >= 0.0), "stage {name} missing: {stages:?}");
+    }
+    assert!(stages["classify"].as_f64().unwrap() > 0.0);
+    assert!(run["load_seconds"].as_f64().unwrap() > 0.0);
 
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(out.join("articles.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 4);
@@ -139,6 +149,10 @@ fn usage_and_setup_errors_exit_two_with_a_clear_message() {
     assert!(r.stderr.contains("head.json"), "{}", r.stderr);
     let r = ofsted(&["classify", "--threads", "0"]).arg(&a).arg("--out").arg(d.path().join("o")).arg("--models-dir").arg(models()).run();
     assert_eq!(r.code, 2);
+    // a token budget below the longest unit would leave every long unit alone in its batch
+    let r = ofsted(&["classify", "--batch-tokens", "100"]).arg(&a).arg("--out").arg(d.path().join("o")).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--batch-tokens 100") && r.stderr.contains("256"), "{}", r.stderr);
 }
 
 #[test]

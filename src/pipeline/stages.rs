@@ -234,6 +234,28 @@ mod tests {
     use super::*;
     use crate::io::output::Row;
 
+    /// Tags every text it is shown with one span over its first word, and remembers what it saw.
+    struct FirstWord(std::sync::Mutex<Vec<String>>);
+    impl PersonTagger for FirstWord {
+        fn tag(&self, texts: &[&str], _: &mut dyn FnMut(usize)) -> Result<Vec<Vec<crate::model::ner::PersonSpan>>> {
+            self.0.lock().unwrap().extend(texts.iter().map(|t| t.to_string()));
+            Ok(texts.iter().map(|t| vec![crate::model::ner::PersonSpan { start: 0, end: t.find(' ').unwrap_or(t.len()), confidence: 0.9 }]).collect())
+        }
+    }
+
+    #[test]
+    fn the_name_gate_shows_the_tagger_only_units_with_a_capital_after_the_first_word() {
+        let texts = ["Inspectors found delays.", "The report names Jane Smith.", "It was good.", "Cllr Ali spoke."];
+        let gate = NameGate { tagger: FirstWord(Default::default()), every_unit: false };
+        let spans = gate.tag(&texts, &mut |_| {}).unwrap();
+        assert_eq!(*gate.tagger.0.lock().unwrap(), ["The report names Jane Smith.", "Cllr Ali spoke."]);
+        // results come back in input order, empty for the units the tagger never saw
+        assert_eq!(spans.iter().map(Vec::len).collect::<Vec<_>>(), [0, 1, 0, 1]);
+        assert_eq!(spans[3][0].end, 4);
+        let all = NameGate { tagger: FirstWord(Default::default()), every_unit: true };
+        assert_eq!(all.tag(&texts, &mut |_| {}).unwrap().iter().filter(|s| !s.is_empty()).count(), 4);
+    }
+
     #[test]
     fn rule_stages_bring_their_own_output_files() {
         let p = Pipeline::new(vec![Box::new(FindBodies), Box::new(Officials), Box::new(Grades)]);
