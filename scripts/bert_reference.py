@@ -25,7 +25,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # local folders only; never the hub
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mpnet_reference import MAX_TOKENS, SENTENCES  # noqa: E402
+from mpnet_reference import MAX_TOKENS, SENTENCES, write_fixture  # noqa: E402
 
 
 # Invented for the tagger: names of several origins, after titles, in captions and quotes.
@@ -88,18 +88,10 @@ def main():
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__, "sentence_transformers": sentence_transformers.__version__},
         "max_seq_length": MAX_TOKENS,
     }
-    lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "sentences": [']
-    texts = SENTENCES + NAMED
-    for i, (s, (labels, probs)) in enumerate(zip(texts, tags)):
-        # the named sentences are for the tagger only
-        row = {"text": s, "embedding": [round(float(x), 6) for x in emb[i]] if i < len(SENTENCES) else None, "ner_labels": labels, "ner_probs": probs}
-        lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + ("," if i < len(texts) - 1 else ""))
-    lines.append("]}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".json.part")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    json.loads(tmp.read_text(encoding="utf-8"))
-    tmp.replace(out)
+    # the named sentences are for the tagger only
+    rows = [{"text": s, "embedding": [round(float(x), 6) for x in emb[i]] if i < len(SENTENCES) else None, "ner_labels": labels, "ner_probs": probs}
+            for i, (s, (labels, probs)) in enumerate(zip(SENTENCES + NAMED, tags))]
+    write_fixture(out, head, rows)
     named = sum(any(1 <= t <= 4 for t in labels) for labels, _ in tags)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB): {len(SENTENCES)} + {len(NAMED)} sentences, {named} with a name tag", file=sys.stderr)
 

@@ -135,6 +135,19 @@ Caseloads: 17 children per worker on average (down from 24).
 """.strip().split("\n")
 
 
+def write_fixture(out, head, rows):
+    """`head` with a "sentences" list of `rows`, one row per line (readable, small diffs), atomically."""
+    lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "sentences": [']
+    for i, row in enumerate(rows):
+        lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + ("," if i < len(rows) - 1 else ""))
+    lines.append("]}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".json.part")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    json.loads(tmp.read_text(encoding="utf-8"))
+    tmp.replace(out)
+
+
 def main():
     import numpy as np
     import sentence_transformers
@@ -168,17 +181,8 @@ def main():
         "max_seq_length": MAX_TOKENS,
         "buckets": {"relative": relative, "bucket": buckets},
     }
-    # one sentence per line keeps the file readable and its diffs small
-    lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "sentences": [']
-    for i, (s, n, e) in enumerate(zip(SENTENCES, tokens, emb)):
-        row = {"text": s, "tokens": n, "embedding": [round(float(x), 6) for x in e]}
-        lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + ("," if i < len(SENTENCES) - 1 else ""))
-    lines.append("]}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".json.part")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    json.loads(tmp.read_text(encoding="utf-8"))
-    tmp.replace(out)
+    rows = [{"text": s, "tokens": n, "embedding": [round(float(x), 6) for x in e]} for s, n, e in zip(SENTENCES, tokens, emb)]
+    write_fixture(out, head, rows)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB): {len(SENTENCES)} sentences, tokens {min(tokens)}-{max(tokens)}, "
           f"{sum(t > 128 for t in tokens)} over 128, {sum(t > MAX_TOKENS for t in tokens)} over {MAX_TOKENS}", file=sys.stderr)
 
