@@ -29,6 +29,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--embeddings", help="also save the sentence embeddings here (.npy), to compare precisions")
+    ap.add_argument("--profile", action="store_true", help="print torch's profile of the encoder pass (ops by self time) on stderr")
     a = ap.parse_args()
 
     import numpy as np
@@ -66,7 +67,13 @@ def main():
     t0 = time.perf_counter()
     with torch.inference_mode():
         # sentence-transformers sorts by length itself before batching
-        emb = enc.encode(texts, batch_size=a.batch_size, convert_to_numpy=True, normalize_embeddings=True)
+        if a.profile:
+            from torch.profiler import ProfilerActivity, profile
+            with profile(activities=[ProfilerActivity.CPU]) as prof:
+                emb = enc.encode(texts, batch_size=a.batch_size, convert_to_numpy=True, normalize_embeddings=True)
+            print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=12), file=sys.stderr)
+        else:
+            emb = enc.encode(texts, batch_size=a.batch_size, convert_to_numpy=True, normalize_embeddings=True)
         logits = emb.astype(np.float32) @ w.T + b
         probs = np.exp(logits - logits.max(1, keepdims=True))
         probs /= probs.sum(1, keepdims=True)
