@@ -177,3 +177,90 @@ fn csv_fields_can_be_renamed_by_flag_and_env() {
     let (_, rows) = read_csv(&out.join("sentences.csv"));
     assert_eq!(rows[0][0], "n1");
 }
+
+/// A models folder beside the real one: every model linked, except the NER folder, whose
+/// weights file `ner_weights` writes (or leaves out).
+fn models_with_ner(root: &std::path::Path, ner_weights: impl FnOnce(&std::path::Path)) -> std::path::PathBuf {
+    let dir = root.join("models");
+    std::fs::create_dir_all(dir.join("ner")).unwrap();
+    for m in ["default", "encoder", "mpnet", "fast"] {
+        std::os::unix::fs::symlink(models().join(m), dir.join(m)).unwrap();
+    }
+    for f in std::fs::read_dir(models().join("ner")).unwrap() {
+        let f = f.unwrap().path();
+        if f.file_name().unwrap() != "model.safetensors" {
+            std::os::unix::fs::symlink(&f, dir.join("ner").join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    ner_weights(&dir.join("ner").join("model.safetensors"));
+    dir
+}
+
+#[test]
+fn a_missing_truncated_or_altered_model_file_is_one_clear_setup_error() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "in/one.txt", b"Inspectors found strong practice.");
+    let real = std::fs::read(models().join("ner/model.safetensors")).unwrap();
+    let cases: [(&str, Box<dyn Fn(&std::path::Path)>, &str); 3] = [
+        ("missing", Box::new(|_: &std::path::Path| {}), "missing"),
+        ("truncated", Box::new(|p: &std::path::Path| std::fs::write(p, &real[..real.len() / 3]).unwrap()), "altered or incomplete"),
+        ("altered", Box::new(|p: &std::path::Path| {
+            let mut b = real.clone();
+            let mid = b.len() / 2;
+            b[mid] ^= 1;
+            std::fs::write(p, b).unwrap()
+        }), "altered or incomplete"),
+    ];
+    for (name, make, says) in cases {
+        let dir = models_with_ner(&d.path().join(name), make);
+        let r = ofsted(&["classify"]).arg(&a).arg("--out").arg(d.path().join("out")).arg("--models-dir").arg(&dir).run();
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains("ner/model.safetensors") && r.stderr.contains("scripts/setup.sh") && r.stderr.contains(says), "{name}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().filter(|l| l.starts_with("error")).count(), 1, "one error: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{name}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn bad_inputs_beside_good_ones_are_reported_with_file_and_line_and_the_good_ones_classified() {
+    let d = tempfile::tempdir().unwrap();
+    let i = d.path().join("in");
+    write(&i, "good.txt", ARTICLE_A.as_bytes());
+    write(&i, "empty.txt", b"\n \n");
+    write(&i, "binary.txt", b"\x00\x9f\x92\x96\xff\xfe");
+    write(&i, "latin1.txt", b"Caf\xe9 society\n");
+    // one 30 KB line with no sentence end: bounded units, not one giant one
+    write(&i, "long.txt", "children waiting for help ".repeat(1_200).as_bytes());
+    // BOM, quoted newlines, an unterminated quote, a short row, a missing id, an empty text
+    write(&i, "news.csv", "\u{feff}id,text\nc1,\"Inspectors praised the council.\n\nSecond paragraph.\"\nc2,\"Never closes.\nc3,Leaders act quickly.\nc4\n,No id.\nc5,\n".as_bytes());
+    write(&i, "news.jsonl", "\u{feff}{\"id\": \"j1\", \"text\": \"Services were judged good.\"}\n{\"id\": \"j2\"}\n{broken\n{\"id\": \"j1\", \"text\": \"Duplicate id.\"}\n".as_bytes());
+    let out = d.path().join("out");
+    let r = ofsted(&["classify", "--quiet"]).arg(&i).arg("--out").arg(&out).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    let errors: Vec<String> = run["errors"].as_array().unwrap().iter().map(|e| format!("{}:{} {}", e["file"].as_str().unwrap_or(""), e["line"], e["message"])).collect();
+    let wanted = [
+        ("empty.txt", "empty article"),
+        ("binary.txt:1", "UTF-8"),
+        ("latin1.txt:1", "UTF-8"),
+        ("news.csv:5", "unterminated quote"),
+        ("news.csv:7", "1 fields where the header has 2"),
+        ("news.csv:8", "empty \\\"id\\\" field"),
+        ("news.csv:9", "empty article"),
+        ("news.jsonl:2", "missing \\\"text\\\""),
+        ("news.jsonl:3", "malformed JSON"),
+        ("news.jsonl:4", "duplicate article id"),
+    ];
+    for (at, says) in wanted {
+        assert!(errors.iter().any(|e| e.contains(at) && e.contains(says)), "no error {says:?} at {at:?}: {errors:#?}");
+    }
+    assert_eq!(errors.len(), 10, "{errors:#?}");
+    let (_, rows) = read_csv(&out.join("sentences.csv"));
+    let ids: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["c1", "c3", "good", "j1", "long"], "the good articles are all classified");
+    let long: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "long").collect();
+    assert!(long.len() >= 30 && long.iter().all(|r| r[9].len() <= 1_000), "{} units", long.len());
+    let c1 = rows.iter().find(|r| r[0] == "c1").unwrap();
+    assert_eq!(c1[9], "Inspectors praised the council.", "quoted newlines are read as the article's own line breaks");
+    assert_eq!(run["counts"]["input_errors"], 10);
+}

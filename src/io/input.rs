@@ -173,7 +173,7 @@ fn non_empty(path: &Path, line: Option<u64>, text: String) -> Result<String> {
 }
 
 fn read_csv(src: &Source, bytes: &[u8], fields: &Fields, r: &mut SourceResult) {
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -191,26 +191,98 @@ fn read_csv(src: &Source, bytes: &[u8], fields: &Fields, r: &mut SourceResult) {
         }
         return;
     };
-    for rec in rdr.records() {
-        match rec {
-            Ok(rec) => {
-                let line = rec.position().map(|p| p.line());
-                let id = rec.get(id_col).unwrap_or("").trim().to_string();
+    let cols = Columns { id: id_col, text: text_col, count: headers.len() };
+    // rows after the header; after an unterminated quote, again from the line after it
+    let mut at = (rdr.position().byte() as usize, rdr.position().line());
+    while let Some(next) = read_csv_rows(src, &bytes[at.0..], at.1, &cols, fields, r) {
+        at = (at.0 + next.0, next.1);
+    }
+}
+
+/// Where the id and text are in a CSV row, and how many fields the header has.
+struct Columns {
+    id: usize,
+    text: usize,
+    count: usize,
+}
+
+/// Read rows from `bytes` (starting on line `first_line`) into `r`. An unterminated quote makes
+/// the csv reader take everything to the end of the file as one field; that row is reported
+/// instead, and the byte offset and line to go on from (the line after it) are returned.
+fn read_csv_rows(src: &Source, bytes: &[u8], first_line: u64, cols: &Columns, fields: &Fields, r: &mut SourceResult) -> Option<(usize, u64)> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let start = rdr.position().clone();
+        let line = Some(first_line + start.line() - 1);
+        match rdr.read_record(&mut rec) {
+            Ok(false) => return None,
+            Ok(true) => {
+                let raw = &bytes[start.byte() as usize..rdr.position().byte() as usize];
+                // a quote that does not close where a field ends swallowed later lines into this row
+                if raw.trim_ascii_end().contains(&b'\n') && broken_quoting(raw) {
+                    r.errors.push(Error::input(&src.path, line, "a quoted field opens here and does not close where its field ends (unterminated quote); row skipped, reading goes on at the next line"));
+                    let nl = raw.iter().position(|&b| b == b'\n')?;
+                    return Some((start.byte() as usize + nl + 1, first_line + start.line()));
+                }
+                if rec.len() != cols.count {
+                    r.errors.push(Error::input(&src.path, line, format!("malformed CSV row: {} fields where the header has {}", rec.len(), cols.count)));
+                    continue;
+                }
+                let id = rec.get(cols.id).unwrap_or("").trim().to_string();
                 if id.is_empty() {
                     r.errors.push(Error::input(&src.path, line, format!("empty {:?} field", fields.id)));
                     continue;
                 }
-                match non_empty(&src.path, line, rec.get(text_col).unwrap_or("").to_string()) {
+                match non_empty(&src.path, line, rec.get(cols.text).unwrap_or("").to_string()) {
                     Ok(text) => r.articles.push(Article { id, source: src.path.clone(), line, text }),
                     Err(e) => r.errors.push(e),
                 }
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line());
+                let line = e.position().map(|p| first_line + p.line() - 1);
                 r.errors.push(Error::input(&src.path, line, format!("malformed CSV row: {}", csv_message(&e))));
+                // a reader that cannot move past the error would report it forever
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) || rdr.position().byte() == start.byte() {
+                    return None;
+                }
             }
         }
     }
+}
+
+/// Whether a CSV record's raw bytes quote a field wrongly: a quoted field that never closes, or
+/// whose closing quote is followed by something other than a comma or the end of the line. The
+/// csv reader accepts both by reading on, which, when a quote is missing, glues the following
+/// rows (up to the next quote anywhere in the file) into one field.
+fn broken_quoting(raw: &[u8]) -> bool {
+    let mut i = 0;
+    let mut field_start = true;
+    while i < raw.len() {
+        let b = raw[i];
+        if field_start && b == b'"' {
+            // a quoted field: find its closing quote ("" is an escaped quote)
+            i += 1;
+            loop {
+                match raw.get(i) {
+                    None => return true,
+                    Some(b'"') if raw.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => break,
+                    Some(_) => i += 1,
+                }
+            }
+            match raw.get(i + 1) {
+                None | Some(b',' | b'\r' | b'\n') => {}
+                Some(_) => return true,
+            }
+            i += 1;
+            field_start = false;
+            continue;
+        }
+        field_start = matches!(b, b',' | b'\n');
+        i += 1;
+    }
+    false
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -223,6 +295,7 @@ fn csv_message(e: &csv::Error) -> String {
 
 fn read_jsonl(src: &Source, bytes: &[u8], fields: &Fields, r: &mut SourceResult) {
     let mut checked_shape = false;
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
         let line = Some(i as u64 + 1);
         let Ok(raw) = std::str::from_utf8(raw) else {
@@ -275,6 +348,54 @@ mod tests {
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         fs::write(&p, body).unwrap();
         p
+    }
+
+    #[test]
+    fn regression_an_unterminated_quote_no_longer_swallows_the_rows_after_it() {
+        let d = tempfile::tempdir().unwrap();
+        // the missing quote pairs with the next one in the file (row d's): b swallowed c and half of d
+        let p = write(d.path(), "news.csv", b"id,text\na,First.\nb,\"Opens and never closes.\nc,Third.\nd,\"Quoted\nnewline.\"\n");
+        let l = load(&[p], &Fields::default(), true);
+        let got: Vec<(&str, &str, Option<u64>)> = l.articles.iter().map(|a| (a.id.as_str(), a.text.as_str(), a.line)).collect();
+        assert_eq!(got, [("a", "First.", Some(2)), ("c", "Third.", Some(4)), ("d", "Quoted\nnewline.", Some(5))]);
+        let errs: Vec<String> = l.errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].contains("news.csv:3") && errs[0].contains("unterminated quote"), "{errs:?}");
+    }
+
+    #[test]
+    fn an_unterminated_quote_at_the_end_of_the_file_is_reported_too() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(d.path(), "news.csv", b"id,text\na,First.\nb,\"Never closes.\nc,Third.\n");
+        let l = load(&[p], &Fields::default(), true);
+        assert_eq!(l.articles.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+        assert!(l.errors[0].to_string().contains("news.csv:3"), "{:?}", l.errors);
+    }
+
+    #[test]
+    fn broken_quoting_tells_swallowed_rows_from_escaped_and_literal_quotes() {
+        assert!(!broken_quoting(b"1,\"He said \"\"hi\"\".\"\n"));
+        assert!(!broken_quoting(b"1,5\" tall\n"), "a quote inside an unquoted field is literal");
+        assert!(!broken_quoting(b"1,\"two\nlines\"\r\n"));
+        assert!(broken_quoting(b"1,\"open\n2,next"));
+        assert!(broken_quoting(b"1,\"open\n2,\"next\n"));
+    }
+
+    #[test]
+    fn csv_and_jsonl_edge_cases_are_read_or_reported_with_their_line() {
+        let d = tempfile::tempdir().unwrap();
+        // a byte-order mark, quoted newlines, a short row, a long row, a missing id, an empty text
+        let csv = write(d.path(), "a.csv", "\u{feff}id,text\n1,\"Two\nlines.\"\n2\n3,x,y\n,No id.\n4,\n5,Last.\n".as_bytes());
+        let jsonl = write(d.path(), "b.jsonl", "\u{feff}{\"id\": \"j1\", \"text\": \"One.\"}\n{\"text\": \"No id.\"}\n{\"id\": \"j3\"}\n{\"id\": \"j4\", \"text\": \"Four.\"}".as_bytes());
+        let l = load(&[csv, jsonl], &Fields::default(), true);
+        let got: Vec<(&str, Option<u64>)> = l.articles.iter().map(|a| (a.id.as_str(), a.line)).collect();
+        assert_eq!(got, [("1", Some(2)), ("5", Some(8)), ("j1", Some(1)), ("j4", Some(4))]);
+        assert_eq!(l.articles[0].text, "Two\nlines.");
+        let errs: Vec<String> = l.errors.iter().map(|e| e.to_string()).collect();
+        for want in ["a.csv:4: malformed CSV row: 1 fields where the header has 2", "a.csv:5: malformed CSV row: 3 fields", "a.csv:6: empty \"id\"", "a.csv:7", "b.jsonl:2: missing or empty \"id\"", "b.jsonl:3: missing \"text\""] {
+            assert!(errs.iter().any(|e| e.contains(want)), "no {want:?} in {errs:?}");
+        }
+        assert_eq!(errs.len(), 6, "{errs:?}");
     }
 
     #[test]

@@ -58,10 +58,26 @@ pub fn load_weights(vs: &mut tch::nn::VarStore, dir: &Path) -> Result<(std::path
         let loaded = vs.load(&p);
         (loaded, sha.join())
     });
-    loaded.map_err(|e| Error::model(&p, format!("cannot load weights: {e}")))?;
-    vs.freeze();
     let sha = sha.map_err(|_| Error::Internal(format!("hashing {} panicked", p.display())))??;
+    // an altered or truncated file says so before anything fails on it
+    if let Some(want) = expected_sha256(&p) {
+        if want != sha {
+            return Err(Error::model(&p, format!("sha256 is {sha}, but scripts/checksums.sha256 lists {want}: the file is altered or incomplete; rerun scripts/setup.sh")));
+        }
+    }
+    loaded.map_err(|e| Error::model(&p, format!("cannot load weights ({e}); rerun scripts/setup.sh")))?;
+    vs.freeze();
     Ok((p, sha))
+}
+
+/// The checksum setup verified for a fetched model file (`encoder/`, `ner/`, `mpnet/`
+/// `model.safetensors`), from the list setup checks against, built into the binary. `None` for
+/// any other file (a model folder of the user's own).
+pub fn expected_sha256(weights: &Path) -> Option<&'static str> {
+    const LIST: &str = include_str!("../../scripts/checksums.sha256");
+    let dir = weights.parent()?.file_name()?.to_str()?;
+    let name = format!("{dir}/{}", weights.file_name()?.to_str()?);
+    LIST.lines().filter_map(|l| l.split_once("  ")).find(|(_, file)| *file == name).map(|(sha, _)| sha)
 }
 
 /// Tokenise in parallel (the tokenizers crate uses rayon internally).
@@ -209,6 +225,14 @@ mod tests {
         assert_eq!(b[0], vec![0, 7, 2, 3]);
         assert!(b.contains(&vec![5]));
         assert!(token_batches(&[], 10).is_empty());
+    }
+
+    #[test]
+    fn fetched_model_files_have_their_setup_checksums_and_others_none() {
+        assert_eq!(expected_sha256(Path::new("/x/models/ner/model.safetensors")).map(str::len), Some(64));
+        assert_ne!(expected_sha256(Path::new("models/mpnet/model.safetensors")), expected_sha256(Path::new("models/encoder/model.safetensors")));
+        assert_eq!(expected_sha256(Path::new("/x/mine/model.safetensors")), None);
+        assert_eq!(expected_sha256(Path::new("model.safetensors")), None);
     }
 
     #[test]

@@ -114,21 +114,21 @@ impl NewsSegmenter {
     }
 
     /// The word (letters and inner dots) just before byte `dot` in `s`, lower-cased.
-    fn word_before(s: &str, dot: usize) -> String {
+    /// The word (letters, digits, inner dots) that ends at `dot`, as written.
+    fn word_before(s: &str, dot: usize) -> &str {
         let start = s[..dot].rfind(|c: char| !(c.is_alphanumeric() || c == '.')).map_or(0, |i| i + s[i..].chars().next().unwrap().len_utf8());
-        s[start..dot].to_lowercase()
+        &s[start..dot]
     }
 
     fn is_abbreviation(&self, s: &str, dot: usize) -> bool {
-        let word = Self::word_before(s, dot);
-        let bare = word.trim_start_matches('.');
-        if self.abbreviations.contains(bare) {
+        let bare = Self::word_before(s, dot).trim_start_matches('.');
+        if self.abbreviations.contains(bare.to_lowercase().as_str()) {
             return true;
         }
-        // Initials ("J. Smith", "U.K.") and single letters.
+        // Initials ("J. Smith", "U.K.") and single letters. Read from the word as written:
+        // lower-casing can change a letter's byte length ("Ⱥ" is 2 bytes, "ⱥ" 3).
         let last = bare.rsplit('.').next().unwrap_or("");
-        let raw_last = &s[dot - last.len()..dot];
-        last.chars().count() == 1 && raw_last.chars().all(|c| c.is_uppercase())
+        last.chars().count() == 1 && last.chars().all(|c| c.is_uppercase())
     }
 
     /// Split one block (no bullets) into sentence ranges relative to `s`.
@@ -171,7 +171,7 @@ impl NewsSegmenter {
             } else if single_dot && self.is_abbreviation(s, at) {
                 // "Dr. Smith", "J. Bloggs"; but "No. 10" only before a digit
                 let word = Self::word_before(s, at);
-                word == "no" && !next.is_ascii_digit()
+                word.eq_ignore_ascii_case("no") && !next.is_ascii_digit()
             } else {
                 true
             };
@@ -186,8 +186,56 @@ impl NewsSegmenter {
     }
 }
 
+/// Longest unit in bytes. A longer stretch with no sentence end (a pasted table, a page with its
+/// line breaks lost, a file that is not prose) is cut at the last whitespace before each limit,
+/// or at a character boundary where a piece has none: so no unit costs more than a full-length
+/// one and a run stays linear in its input. 1,000 bytes of news text is about 200 word pieces, so
+/// the models (which read 256) see all of every piece; no unit in the corpus or the eval sets
+/// reaches 500 bytes.
+pub const MAX_UNIT_BYTES: usize = 1_000;
+
+/// `unit` as pieces of at most `max` bytes, each trimmed of surrounding whitespace, same kind.
+fn split_long(text: &str, unit: Unit, max: usize) -> Vec<Unit> {
+    let mut out = Vec::new();
+    let mut start = unit.start;
+    while start < unit.end {
+        start += text[start..unit.end].len() - text[start..unit.end].trim_start_matches(is_space).len();
+        if start >= unit.end {
+            break;
+        }
+        let mut end = unit.end.min(start + max);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        if end < unit.end {
+            // cut after the last whitespace in the window, if the window has any
+            if let Some((i, c)) = text[start..end].char_indices().rev().find(|&(_, c)| is_space(c)) {
+                if i > 0 {
+                    end = start + i + c.len_utf8();
+                }
+            }
+        }
+        let piece_end = start + text[start..end].trim_end_matches(is_space).len();
+        if piece_end > start {
+            out.push(Unit { start, end: piece_end, kind: unit.kind });
+        }
+        start = end;
+    }
+    out
+}
+
 impl Segmenter for NewsSegmenter {
     fn segment(&self, text: &str) -> Vec<Unit> {
+        let units = self.segment_unbounded(text);
+        if units.iter().all(|u| u.end - u.start <= MAX_UNIT_BYTES) {
+            return units;
+        }
+        units.into_iter().flat_map(|u| if u.end - u.start > MAX_UNIT_BYTES { split_long(text, u, MAX_UNIT_BYTES) } else { vec![u] }).collect()
+    }
+}
+
+impl NewsSegmenter {
+    fn segment_unbounded(&self, text: &str) -> Vec<Unit> {
         let mut units = Vec::new();
         let mut push = |start: usize, end: usize, kind: UnitKind| {
             let piece = &text[start..end];
@@ -222,6 +270,41 @@ mod tests {
 
     fn texts(text: &str) -> Vec<&str> {
         NewsSegmenter::default().segment(text).iter().map(|u| &text[u.start..u.end]).collect()
+    }
+
+    #[test]
+    fn regression_a_megabyte_line_with_no_sentence_end_becomes_bounded_units() {
+        // issue 16: one 12 MB line took 97 s as a single unit
+        let word = "waiting ";
+        let t = format!("Headline\n\n{}", word.repeat(200_000));
+        let units = NewsSegmenter::default().segment(&t);
+        assert_eq!(&t[units[0].start..units[0].end], "Headline");
+        assert!(units.len() > 1_500, "{}", units.len());
+        for w in units.windows(2) {
+            assert!(w[0].end <= w[1].start, "ordered and not overlapping");
+        }
+        for u in &units {
+            assert!(u.end - u.start <= MAX_UNIT_BYTES, "{} bytes", u.end - u.start);
+            assert!(t[u.start..u.end].ends_with("waiting") || u.start == 0, "cut at whitespace, not inside a word");
+        }
+        // every word is kept
+        let words: usize = units[1..].iter().map(|u| t[u.start..u.end].split_whitespace().count()).sum();
+        assert_eq!(words, 200_000);
+    }
+
+    #[test]
+    fn a_long_piece_with_no_whitespace_is_cut_on_character_boundaries() {
+        let t = "é".repeat(3_000); // 6,000 bytes, no space
+        let units = NewsSegmenter::default().segment(&t);
+        assert_eq!(units.iter().map(|u| u.end - u.start).sum::<usize>(), t.len());
+        assert!(units.iter().all(|u| u.end - u.start <= MAX_UNIT_BYTES && t.is_char_boundary(u.start) && t.is_char_boundary(u.end)));
+    }
+
+    #[test]
+    fn regression_a_capital_whose_lower_case_is_longer_does_not_panic_before_a_full_stop() {
+        // found by tests/fuzz.rs: 'Ⱥ' lower-cases to a 3-byte letter, and the initial check sliced by that length
+        assert_eq!(texts("Ⱥ. • "), ["Ⱥ. •"], "an initial, so no sentence end");
+        assert_eq!(texts("Met Ⱥ. Smith today. Then left."), ["Met Ⱥ. Smith today.", "Then left."]);
     }
 
     #[test]
