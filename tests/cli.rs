@@ -229,8 +229,9 @@ fn bad_inputs_beside_good_ones_are_reported_with_file_and_line_and_the_good_ones
     write(&i, "empty.txt", b"\n \n");
     write(&i, "binary.txt", b"\x00\x9f\x92\x96\xff\xfe");
     write(&i, "latin1.txt", b"Caf\xe9 society\n");
-    // one 30 KB line with no sentence end: bounded units, not one giant one
-    write(&i, "long.txt", "children waiting for help ".repeat(1_200).as_bytes());
+    // a 15 KB line with no sentence end: bounded units, not one giant one; 30 KB: not prose
+    write(&i, "long.txt", "children waiting for help ".repeat(600).as_bytes());
+    write(&i, "dump.txt", "{\"k\":[1,2,3]},".repeat(2_000).as_bytes());
     // BOM, quoted newlines, an unterminated quote, a short row, a missing id, an empty text
     write(&i, "news.csv", "\u{feff}id,text\nc1,\"Inspectors praised the council.\n\nSecond paragraph.\"\nc2,\"Never closes.\nc3,Leaders act quickly.\nc4\n,No id.\nc5,\n".as_bytes());
     write(&i, "news.jsonl", "\u{feff}{\"id\": \"j1\", \"text\": \"Services were judged good.\"}\n{\"id\": \"j2\"}\n{broken\n{\"id\": \"j1\", \"text\": \"Duplicate id.\"}\n".as_bytes());
@@ -250,17 +251,19 @@ fn bad_inputs_beside_good_ones_are_reported_with_file_and_line_and_the_good_ones
         ("news.jsonl:2", "missing \\\"text\\\""),
         ("news.jsonl:3", "malformed JSON"),
         ("news.jsonl:4", "duplicate article id"),
+        ("dump.txt", "not prose"),
     ];
     for (at, says) in wanted {
         assert!(errors.iter().any(|e| e.contains(at) && e.contains(says)), "no error {says:?} at {at:?}: {errors:#?}");
     }
-    assert_eq!(errors.len(), 10, "{errors:#?}");
+    assert_eq!(errors.len(), 11, "{errors:#?}");
     let (_, rows) = read_csv(&out.join("sentences.csv"));
     let ids: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["c1", "c3", "good", "j1", "long"], "the good articles are all classified");
     let long: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "long").collect();
-    assert!(long.len() >= 30 && long.iter().all(|r| r[9].len() <= 1_000), "{} units", long.len());
+    assert!(long.len() >= 15 && long.iter().all(|r| r[9].len() <= 1_000), "{} units", long.len());
     let c1 = rows.iter().find(|r| r[0] == "c1").unwrap();
     assert_eq!(c1[9], "Inspectors praised the council.", "quoted newlines are read as the article's own line breaks");
     assert_eq!(run["counts"]["input_errors"], 10);
+    assert_eq!(run["counts"]["articles_failed"], 1, "the dump is an article that failed");
 }

@@ -17,7 +17,15 @@ impl<S: Segmenter> Stage for Segment<S> {
         "segment"
     }
     fn process(&self, docs: &mut [Doc], cx: &Context<'_>) -> Result<()> {
-        each_doc(docs, cx, |d| d.units = self.0.segment(&d.article.text));
+        each_doc(docs, cx, |d| {
+            let (at, len) = crate::text::segment::longest_unbroken(&d.article.text);
+            if len > crate::text::segment::MAX_UNBROKEN_BYTES {
+                let why = format!("not prose: {len} bytes with no sentence end or line break (from byte {at}; the limit is {}); article skipped", crate::text::segment::MAX_UNBROKEN_BYTES);
+                d.error = Some(Error::Article { article: d.article.id.clone(), source: Box::new(Error::input(&d.article.source, d.article.line, why)) });
+                return;
+            }
+            d.units = self.0.segment(&d.article.text);
+        });
         Ok(())
     }
 }

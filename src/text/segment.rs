@@ -194,6 +194,28 @@ impl NewsSegmenter {
 /// reaches 500 bytes.
 pub const MAX_UNIT_BYTES: usize = 1_000;
 
+/// Longest stretch, in bytes, that an article may have with no sentence end and no line break;
+/// beyond it the article is not prose (a minified page, a data dump) and is reported and skipped
+/// instead of being cut into hundreds of units ([`longest_unbroken`]).
+pub const MAX_UNBROKEN_BYTES: usize = 20_000;
+
+/// The longest stretch of `text` with no sentence-final mark and no line break: its start and length.
+pub fn longest_unbroken(text: &str) -> (usize, usize) {
+    let (mut best, mut start) = ((0, 0), 0);
+    for (i, c) in text.char_indices() {
+        if is_terminal(c) || c == '\n' {
+            if i - start > best.1 {
+                best = (start, i - start);
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if text.len() - start > best.1 {
+        best = (start, text.len() - start);
+    }
+    best
+}
+
 /// `unit` as pieces of at most `max` bytes, each trimmed of surrounding whitespace, same kind.
 fn split_long(text: &str, unit: Unit, max: usize) -> Vec<Unit> {
     let mut out = Vec::new();
@@ -290,6 +312,13 @@ mod tests {
         // every word is kept
         let words: usize = units[1..].iter().map(|u| t[u.start..u.end].split_whitespace().count()).sum();
         assert_eq!(words, 200_000);
+    }
+
+    #[test]
+    fn the_longest_unbroken_stretch_is_found() {
+        assert_eq!(longest_unbroken("Ab. Cdefg\nhi"), (3, 6));
+        assert_eq!(longest_unbroken(""), (0, 0));
+        assert_eq!(longest_unbroken("no end at all"), (0, 13));
     }
 
     #[test]
