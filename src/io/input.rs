@@ -207,8 +207,8 @@ struct Columns {
 }
 
 /// Read rows from `bytes` (starting on line `first_line`) into `r`. An unterminated quote makes
-/// the csv reader take everything to the end of the file as one field; that row is reported
-/// instead, and the byte offset and line to go on from (the line after it) are returned.
+/// the csv reader glue the following lines into that row's field ([`broken_quoting`]); that row
+/// is reported instead, and the byte offset and line to go on from (the line after it) are returned.
 fn read_csv_rows(src: &Source, bytes: &[u8], first_line: u64, cols: &Columns, fields: &Fields, r: &mut SourceResult) -> Option<(usize, u64)> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut rec = csv::StringRecord::new();
