@@ -12,7 +12,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv=$root/.deps/bench-venv
 stamp=$venv/.ofsted-complete
-if [ ! -f "$stamp" ]; then
+needs_python=1
+for a in "$@"; do case $a in -h|--help|--no-python|--scale|--scale=*) needs_python=0 ;; esac; done
+if [ "$needs_python" = 1 ] && [ ! -f "$stamp" ]; then
   echo "[bench] installing the Python side into $venv (first run only)" >&2
   rm -rf "$venv"
   python3 -m venv "$venv"
