@@ -52,7 +52,7 @@ struct ClassifyArgs {
     /// Sentences per inference batch when --batch-tokens is 0 (batches are sorted by length)
     #[arg(long, env = "OFSTED_BATCH_SIZE", default_value_t = DEFAULT_BATCH_SIZE)]
     batch_size: usize,
-    /// Precision of the MPNet sentence encoder and the NER model: bf16 (about 2x faster end to
+    /// Precision of the MPNet sentence encoder and the NER model: bf16 (about 3x faster end to
     /// end here, same scores within 0.005; README, Speed), or fp32 for CPUs without bf16 matrix
     /// units. MiniLM (models/fast) always runs in fp32
     #[arg(long, env = "OFSTED_PRECISION", value_enum, default_value_t = Precision::BFloat16)]
@@ -195,7 +195,7 @@ struct EvalArgs {
     /// Sentences per inference batch when --batch-tokens is 0 (batches are sorted by length)
     #[arg(long, env = "OFSTED_BATCH_SIZE", default_value_t = DEFAULT_BATCH_SIZE)]
     batch_size: usize,
-    /// Precision of the MPNet sentence encoder and the NER model: bf16 (about 2x faster end to
+    /// Precision of the MPNet sentence encoder and the NER model: bf16 (about 3x faster end to
     /// end here, same scores within 0.005; README, Speed), or fp32 for CPUs without bf16 matrix
     /// units. MiniLM (models/fast) always runs in fp32
     #[arg(long, env = "OFSTED_PRECISION", value_enum, default_value_t = Precision::BFloat16)]
