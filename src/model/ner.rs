@@ -106,7 +106,7 @@ impl NerModel {
         let probs = tch::no_grad(|| self.model.forward(&ids, &mask))?.softmax(-1, Kind::Float);
         let n = self.tags.len();
         let flat = bert::to_vec_f32(&probs)?;
-        Ok(flat.chunks(n).map(|row| row.iter().enumerate().fold((0, f32::MIN), |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc })).collect())
+        Ok(flat.chunks(n).map(best).collect())
     }
 
     /// Word-level tags for one encoding from per-token probabilities `[tokens, labels]`.
@@ -124,11 +124,16 @@ impl NerModel {
             }
             last_word = Some(*word);
             let row = &probs[t * n_labels..(t + 1) * n_labels];
-            let (best, p) = row.iter().enumerate().fold((0, f32::MIN), |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc });
-            words.push(Word { start: s, end: e, tag: self.tags[best], prob: p });
+            let (label, p) = best(row);
+            words.push(Word { start: s, end: e, tag: self.tags[label], prob: p });
         }
         merge_name_words(text, &words)
     }
+}
+
+/// The best label of one row of tag probabilities, and its probability.
+fn best(row: &[f32]) -> (usize, f32) {
+    row.iter().enumerate().fold((0, f32::MIN), |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc })
 }
 
 /// Merge runs of name words into person spans. Words joined by a hyphen or apostrophe with no

@@ -50,8 +50,14 @@ impl Doc {
     }
 
     pub fn failed(article: Article, e: Error) -> Doc {
-        let article_id = article.id.clone();
-        Doc { error: Some(Error::Article { article: article_id, source: Box::new(e) }), ..Doc::new(article) }
+        let mut d = Doc::new(article);
+        d.fail(e);
+        d
+    }
+
+    /// Mark this article failed with `e` (wrapped with its id); later stages find no units in it.
+    pub fn fail(&mut self, e: Error) {
+        self.error = Some(Error::Article { article: self.article.id.clone(), source: Box::new(e) });
     }
 
     pub fn unit_text(&self, u: &Unit) -> &str {

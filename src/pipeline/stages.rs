@@ -21,7 +21,8 @@ impl<S: Segmenter> Stage for Segment<S> {
             let (at, len) = crate::text::segment::longest_unbroken(&d.article.text);
             if len > crate::text::segment::MAX_UNBROKEN_BYTES {
                 let why = format!("not prose: {len} bytes with no sentence end or line break (from byte {at}; the limit is {}); article skipped", crate::text::segment::MAX_UNBROKEN_BYTES);
-                d.error = Some(Error::Article { article: d.article.id.clone(), source: Box::new(Error::input(&d.article.source, d.article.line, why)) });
+                let e = Error::input(&d.article.source, d.article.line, why);
+                d.fail(e);
                 return;
             }
             d.units = self.0.segment(&d.article.text);
