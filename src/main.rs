@@ -21,6 +21,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Classify(ClassifyArgs),
+    Merge(MergeArgs),
     Train(TrainArgs),
     Eval(EvalArgs),
 }
@@ -32,6 +33,10 @@ enum Command {
 #[command(after_help = "Examples:\n  ofsted classify corpus/ --out out/\n  ofsted classify news.csv --text-field body --out out/ --threads 2\n\n\
 Inputs: .txt files (id = file name without .txt), .csv and .jsonl files (one article per row, with id and text fields), \
 or folders of them, searched recursively. Inside folders, CSV/JSONL files without the id/text fields are skipped and listed in run.json.\n\
+Outputs grow in OUT/.ofsted-partial/ as each chunk of 64 articles finishes and move into OUT when the run ends; \
+after a crash or kill, the same command with --resume goes on from the last finished chunk.\n\
+Shards: --shard K/N runs every N-th chunk (K from 0); `ofsted merge` joins the shards' folders into what one run writes. \
+In a Slurm array or a Kubernetes Indexed Job (with --shards N), K and N come from the environment (README, Large archives).\n\
 Exit status: 0 all inputs succeeded, 1 some inputs failed (see run.json), 2 usage or setup error.")]
 struct ClassifyArgs {
     /// Article files (.txt, .csv, .jsonl) or folders of them
@@ -75,9 +80,53 @@ struct ClassifyArgs {
     /// Run reading, segmentation and assembly on one thread (rayon off)
     #[arg(long, env = "OFSTED_NO_PARALLEL")]
     no_parallel: bool,
+    /// Articles per chunk: batched together through the models, then written and journalled
+    /// together (a resumed run redoes at most one chunk). Shards and resumed runs must keep it
+    #[arg(long, env = "OFSTED_CHUNK_ARTICLES", value_name = "N", default_value_t = ofsted::pipeline::DEFAULT_CHUNK)]
+    chunk_articles: usize,
+    /// Go on from an interrupted run in --out (its journal in OUT/.ofsted-partial): finished
+    /// chunks are kept, outputs end byte for byte as an uninterrupted run's. Without it, an
+    /// interrupted run's partial outputs are discarded. Safe to pass always
+    #[arg(long, env = "OFSTED_RESUME")]
+    resume: bool,
+    /// Run shard K of N (K counted from 0): every N-th chunk of the input, starting at chunk K, so
+    /// each article is batched with the same neighbours as in one run. Join the shards' folders
+    /// with `ofsted merge`
+    /// [default: from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set]
+    #[arg(long, env = "OFSTED_SHARD", value_name = "K/N")]
+    shard: Option<ofsted::app::plan::Shard>,
+    /// Number of shards, when K comes from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or
+    /// SLURM_ARRAY_TASK_ID
+    #[arg(long, env = "OFSTED_SHARDS", value_name = "N", conflicts_with = "shard")]
+    shards: Option<usize>,
     /// No progress bar or log lines (errors are still printed)
     #[arg(long, short, env = "OFSTED_QUIET")]
     quiet: bool,
+}
+
+/// Join the output folders of `classify --shard K/N` runs into one folder, byte for byte what an
+/// unsharded run writes. Refuses shards made with different models, settings or inputs, a
+/// missing or unfinished shard, and files changed since their shard wrote them.
+#[derive(Args)]
+#[command(after_help = "Example:\n  ofsted classify archive/ --shard 0/3 --out out/0   (and 1/3, 2/3, on any machines)\n  ofsted merge out/0 out/1 out/2 --out out/all\n\n\
+Exit status: 0 merged and no article failed, 1 merged with failed articles or input errors (see run.json), 2 refused or usage error.")]
+struct MergeArgs {
+    /// Shard output folders (one per shard, any order)
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    shards: Vec<PathBuf>,
+    /// Folder for the merged outputs
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    #[arg(long, short, env = "OFSTED_QUIET")]
+    quiet: bool,
+}
+
+fn merge(a: MergeArgs) -> anyhow::Result<ExitCode> {
+    let s = ofsted::app::merge::merge(&a.shards, &a.out)?;
+    if !a.quiet {
+        eprintln!("[ofsted] merged {} shards: {} articles, {} sentences, {} officials, {} grades -> {}", a.shards.len(), s.articles, s.sentences, s.officials, s.grades, a.out.display());
+    }
+    Ok(if s.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// Train the sentence classifier on labelled folders (corpus format: articles/*.txt +
@@ -254,6 +303,17 @@ fn classify(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
         runtime: Runtime::with_precision(a.threads, a.batch_size, !a.no_parallel, a.precision)?.with_batching((a.batch_tokens > 0).then_some(a.batch_tokens), a.ner_every_unit)?,
         fields: Fields { id: a.id_field, text: a.text_field },
         quiet: a.quiet,
+        chunk: a.chunk_articles,
+        resume: a.resume,
+        shard: match a.shard {
+            Some(s) => Some(s),
+            None => ofsted::app::plan::Shard::from_env(a.shards, |k| std::env::var(k).ok())?.map(|(s, from)| {
+                if !a.quiet {
+                    eprintln!("[ofsted] shard {s} (from {from})");
+                }
+                s
+            }),
+        },
     }
     .validate()?;
     let summary = ofsted::app::classify::classify(&cfg)?;
@@ -320,6 +380,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Classify(a) => classify(a),
+        Command::Merge(a) => merge(a),
         Command::Train(a) => train(a),
         Command::Eval(a) => eval(a),
     };

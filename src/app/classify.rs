@@ -4,6 +4,8 @@ use crate::app::config::{ClassifyConfig, ModelPaths};
 use crate::error::{Error, Result};
 use crate::io::input;
 use crate::io::output;
+use crate::io::partial::{Opened, PartialRun};
+use crate::app::plan::{self, Shard};
 use crate::model::classifier::{SentenceModel, HEAD_FILE, LAYERS_FILE};
 use crate::model::encoder::Encoder;
 use crate::model::manifest::LabelCounts;
@@ -12,7 +14,7 @@ use crate::model::runtime::Runtime;
 use crate::pipeline::{stages, Doc, Pipeline};
 use crate::progress::{Mode, Progress};
 use crate::text::NewsSegmenter;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::time::Instant;
 
@@ -35,12 +37,12 @@ impl Summary {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorRecord {
-    file: Option<String>,
-    line: Option<u64>,
-    article_id: Option<String>,
-    message: String,
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRecord {
+    pub file: Option<String>,
+    pub line: Option<u64>,
+    pub article_id: Option<String>,
+    pub message: String,
 }
 
 fn record(e: &Error) -> ErrorRecord {
@@ -75,6 +77,87 @@ pub fn load_pipeline(m: &ModelPaths, rt: &Runtime) -> Result<(Pipeline, serde_js
     Ok((pipeline, record))
 }
 
+/// What a run reports about one chunk: kept in the journal, so a resumed run's run.json counts
+/// every chunk, and in a shard's manifest, so merged shards do too.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ChunkSummary {
+    pub articles: usize,
+    pub articles_failed: usize,
+    pub sentences: usize,
+    pub officials: usize,
+    pub grades: usize,
+    pub labels: LabelCounts,
+    pub errors: Vec<ErrorRecord>,
+}
+
+impl ChunkSummary {
+    fn of(docs: &[Doc]) -> ChunkSummary {
+        ChunkSummary {
+            articles: docs.len(),
+            articles_failed: docs.iter().filter(|d| d.error.is_some()).count(),
+            sentences: docs.iter().map(|d| d.units.len()).sum(),
+            officials: docs.iter().map(|d| d.officials.len()).sum(),
+            grades: docs.iter().map(|d| d.grades.len()).sum(),
+            labels: label_counts(docs.iter()),
+            errors: docs.iter().filter_map(|d| d.error.as_ref()).map(record).collect(),
+        }
+    }
+
+    pub fn add(&mut self, o: &ChunkSummary) {
+        self.articles += o.articles;
+        self.articles_failed += o.articles_failed;
+        self.sentences += o.sentences;
+        self.officials += o.officials;
+        self.grades += o.grades;
+        self.labels.add(o.labels);
+        self.errors.extend(o.errors.iter().cloned());
+    }
+}
+
+/// The output files a pipeline writes chunk by chunk, in order, with their headers: each
+/// stage's tables, then articles.jsonl.
+fn output_files(pipeline: &Pipeline) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files: Vec<(&'static str, Vec<u8>)> = pipeline.tables().iter().map(|t| (t.file(), output::header_line(t.columns()))).collect();
+    files.push((output::ARTICLES_JSONL, Vec::new()));
+    files
+}
+
+/// One chunk's bytes for each of [`output_files`].
+fn chunk_bytes(pipeline: &Pipeline, docs: &[Doc]) -> Result<Vec<Vec<u8>>> {
+    let mut parts = Vec::new();
+    for table in pipeline.tables() {
+        let mut bytes = Vec::new();
+        table.append(docs, &mut bytes)?;
+        parts.push(bytes);
+    }
+    let mut lines = Vec::new();
+    for d in docs {
+        let value = serde_json::to_value(ArticleRecord::of(d)).map_err(|e| Error::Internal(format!("articles.jsonl record: {e}")))?;
+        serde_json::to_writer(&mut lines, &value).map_err(|e| Error::Internal(format!("articles.jsonl record: {e}")))?;
+        lines.push(b'\n');
+    }
+    parts.push(lines);
+    Ok(parts)
+}
+
+/// What identifies a run's outputs: a resumed run and the shards of one merge must agree on all
+/// of it. Paths are left out (shards run on different machines); threads are in, since the NER
+/// model's results move in their last bits with libtorch's thread count.
+fn run_state(cfg: &ClassifyConfig, pipeline: &Pipeline, models: &serde_json::Value, scan: &input::Scan, chunks: usize) -> serde_json::Value {
+    let shas = |k: &str| models.get(k).and_then(|m| m.get("sha256")).cloned();
+    json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "models": { "classifier_head": shas("classifier_head"), "fine_tuned_layers": shas("fine_tuned_layers"), "encoder": shas("encoder"), "ner": shas("ner") },
+        "settings": {
+            "precision": cfg.runtime.precision, "threads": cfg.runtime.torch_threads(), "batch_size": cfg.runtime.batch_size,
+            "batch_tokens": cfg.runtime.batch_tokens, "ner_every_unit": cfg.runtime.ner_every_unit, "chunk_articles": pipeline.chunk,
+            "id_field": cfg.fields.id, "text_field": cfg.fields.text,
+        },
+        "inputs": { "articles": scan.articles.len(), "chunks": chunks, "ids_sha256": plan::ids_sha256(&scan.articles) },
+        "shard_count": cfg.shard.map(|s| s.count),
+    })
+}
+
 pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     let started = Instant::now();
     let mode = Mode::detect(cfg.quiet);
@@ -84,53 +167,93 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         }
     };
     // models first: a setup problem should fail fast, before any reading
-    let (pipeline, models_record) = load_pipeline(&cfg.models, &cfg.runtime)?;
+    let (mut pipeline, models_record) = load_pipeline(&cfg.models, &cfg.runtime)?;
+    pipeline.chunk = cfg.chunk;
     let load_seconds = started.elapsed().as_secs_f64();
     say(&format!("models loaded in {load_seconds:.1}s"));
 
-    let loaded = input::load(&cfg.inputs, &cfg.fields, cfg.runtime.parallel);
-    for e in &loaded.errors {
+    let scan = input::scan(&cfg.inputs, &cfg.fields, cfg.runtime.parallel);
+    for e in &scan.errors {
         eprintln!("[ofsted] error: {e}");
     }
-    if loaded.articles.is_empty() && loaded.errors.is_empty() {
+    if scan.articles.is_empty() && scan.errors.is_empty() {
         return Err(Error::Config("no articles found in the inputs (looked for .txt, .csv and .jsonl files)".into()));
     }
-    say(&format!("{} articles from {} input(s); {} input error(s)", loaded.articles.len(), cfg.inputs.len(), loaded.errors.len()));
+    let all = plan::chunks(&scan.articles, pipeline.chunk);
+    let total_chunks = all.len();
+    let mine = plan::shard_chunks(all, cfg.shard);
+    let mine_articles: usize = mine.iter().map(|c| c.articles.len()).sum();
+    let shard_note = cfg.shard.map(|s| format!("; shard {s} runs {} of {total_chunks} chunks ({mine_articles} articles)", mine.len())).unwrap_or_default();
+    say(&format!("{} articles from {} input(s); {} input error(s){shard_note}", scan.articles.len(), cfg.inputs.len(), scan.errors.len()));
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::Output { path: cfg.out.clone(), source: e })?;
 
-    let progress = Progress::new(mode, "articles", loaded.articles.len() as u64);
-    let inference_start = Instant::now();
-    let results = pipeline.run(loaded.articles, &progress);
-    let inference_seconds = inference_start.elapsed().as_secs_f64();
-    progress.finish();
-    for r in &results {
-        if let Some(e) = &r.error {
-            eprintln!("[ofsted] error: {e}");
-        }
+    let state = run_state(cfg, &pipeline, &models_record, &scan, total_chunks);
+    let mut resume_state = state.clone();
+    resume_state["shard"] = json!(cfg.shard.map(|s| s.index));
+    let files = output_files(&pipeline);
+    let (mut partial, opened) = PartialRun::open(&cfg.out, &resume_state, &files, cfg.resume)?;
+    let done: std::collections::HashSet<usize> = partial.done.iter().map(|r| r.chunk).collect();
+    match opened {
+        Opened::Resumed => say(&format!("resuming: {} of {} chunks were already done", done.len(), mine.len())),
+        Opened::Discarded => say(&format!("discarded an interrupted run's partial outputs in {} (pass --resume to continue one instead)", cfg.out.join(crate::io::partial::PARTIAL_DIR).display())),
+        Opened::Fresh => {}
     }
 
-    write_outputs(cfg, &pipeline, &results)?;
-    let sentences: usize = results.iter().map(|r| r.units.len()).sum();
+    let progress = Progress::new(mode, "articles", mine_articles as u64);
+    progress.items_done(mine.iter().filter(|c| done.contains(&c.index)).map(|c| c.articles.len()).sum());
+    let inference_start = Instant::now();
+    let mut reader = input::Reader::new(&scan, &cfg.fields, cfg.runtime.parallel);
+    let mut this_run = ChunkSummary::default();
+    for chunk in mine.iter().filter(|c| !done.contains(&c.index)) {
+        let planned = &scan.articles[chunk.articles.clone()];
+        let docs = read_and_run(&pipeline, &scan, &mut reader, planned, &progress);
+        for d in &docs {
+            if let Some(e) = &d.error {
+                progress.println(&format!("[ofsted] error: {e}"));
+                if mode == Mode::Quiet {
+                    eprintln!("[ofsted] error: {e}");
+                }
+            }
+        }
+        let summary = ChunkSummary::of(&docs);
+        let value = serde_json::to_value(&summary).map_err(|e| Error::Internal(format!("chunk summary: {e}")))?;
+        partial.append(chunk.index, &chunk_bytes(&pipeline, &docs)?, value)?;
+        this_run.add(&summary);
+    }
+    let inference_seconds = inference_start.elapsed().as_secs_f64();
+    progress.finish();
+
+    let mut total = ChunkSummary::default();
+    let mut per_chunk = Vec::new();
+    for r in &partial.done {
+        let s: ChunkSummary = serde_json::from_value(r.summary.clone()).map_err(|e| Error::Internal(format!("journal summary of chunk {}: {e}", r.chunk)))?;
+        total.add(&s);
+        per_chunk.push((r.chunk, s));
+    }
     let summary = Summary {
-        articles: results.len(),
-        articles_failed: results.iter().filter(|r| r.error.is_some()).count(),
-        input_errors: loaded.errors.len(),
-        sentences,
-        officials: results.iter().map(|r| r.officials.len()).sum(),
-        grades: results.iter().map(|r| r.grades.len()).sum(),
+        articles: total.articles,
+        articles_failed: total.articles_failed,
+        input_errors: scan.errors.len(),
+        sentences: total.sentences,
+        officials: total.officials,
+        grades: total.grades,
         wall_seconds: started.elapsed().as_secs_f64(),
-        sentences_per_second: sentences as f64 / inference_seconds.max(1e-9),
+        sentences_per_second: this_run.sentences as f64 / inference_seconds.max(1e-9),
     };
-    let mut errors: Vec<ErrorRecord> = loaded.errors.iter().map(record).collect();
-    errors.extend(results.iter().filter_map(|r| r.error.as_ref()).map(record));
+    let input_errors: Vec<ErrorRecord> = scan.errors.iter().map(record).collect();
+    let skipped: Vec<serde_json::Value> = scan.skipped.iter().map(|(p, why)| json!({"file": p, "reason": why})).collect();
+    let mut errors = input_errors.clone();
+    errors.extend(total.errors.iter().cloned());
     let run = json!({
         "tool": "ofsted",
         "version": env!("CARGO_PKG_VERSION"),
         "command": "classify",
         "models": models_record,
         "inputs": cfg.inputs,
-        "skipped_files": loaded.skipped.iter().map(|(p, why)| json!({"file": p, "reason": why})).collect::<Vec<_>>(),
+        "skipped_files": skipped,
         "settings": { "threads": cfg.runtime.torch_threads(), "batch_size": cfg.runtime.batch_size, "batch_tokens": cfg.runtime.batch_tokens, "ner_every_unit": cfg.runtime.ner_every_unit, "parallel": cfg.runtime.parallel, "precision": cfg.runtime.precision },
+        "shard": cfg.shard.map(|s| s.to_string()),
+        "chunks": { "articles_per_chunk": pipeline.chunk, "in_input": total_chunks, "in_this_run": mine.len(), "resumed_from_earlier_runs": done.len() },
         "counts": {
             "articles": summary.articles,
             "articles_failed": summary.articles_failed,
@@ -138,7 +261,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
             "sentences": summary.sentences,
             "officials": summary.officials,
             "grades": summary.grades,
-            "labels": label_counts(results.iter()),
+            "labels": total.labels,
         },
         "wall_seconds": summary.wall_seconds,
         "inference_seconds": inference_seconds,
@@ -147,7 +270,13 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         "sentences_per_second": summary.sentences_per_second,
         "errors": errors,
     });
-    output::write_json(&cfg.out.join(output::RUN_JSON), &run)?;
+    let mut extra = Vec::new();
+    if let Some(shard) = cfg.shard {
+        let manifest = ShardManifest { shard, state: state.clone(), files: partial.ranges(), chunks: per_chunk, input_errors, skipped_files: skipped, run: run.clone() };
+        extra.push((SHARD_JSON, pretty(&manifest)?));
+    }
+    extra.push((output::RUN_JSON, pretty(&run)?));
+    partial.finish(&extra)?;
     say(&format!(
         "{} articles, {} sentences ({:.1}/s), {} officials, {} grades -> {}",
         summary.articles,
@@ -159,6 +288,51 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     ));
     Ok(summary)
 }
+
+fn pretty<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+    let mut b = serde_json::to_vec_pretty(v).map_err(|e| Error::Internal(format!("json: {e}")))?;
+    b.push(b'\n');
+    Ok(b)
+}
+
+/// A chunk's articles read from their files and run; an article whose file changed since the
+/// scan fails on its own.
+fn read_and_run(pipeline: &Pipeline, scan: &input::Scan, reader: &mut input::Reader<'_>, planned: &[input::Planned], progress: &Progress) -> Vec<Doc> {
+    let read = reader.read(planned);
+    let mut failed = Vec::new();
+    let mut ok = Vec::new();
+    for (i, (r, p)) in read.into_iter().zip(planned).enumerate() {
+        match r {
+            Ok(a) => ok.push(a),
+            Err(e) => failed.push((i, Doc::failed(input::Article { id: p.id.clone(), source: scan.path_of(p).to_path_buf(), line: None, text: String::new() }, e))),
+        }
+    }
+    let mut docs = if ok.is_empty() { Vec::new() } else { pipeline.process(ok, progress) };
+    if !failed.is_empty() {
+        progress.items_done(failed.len());
+    }
+    for (i, d) in failed {
+        docs.insert(i, d);
+    }
+    docs
+}
+
+/// What `ofsted merge` needs from a shard: its place, the run state every shard must share, the
+/// byte range each chunk took in each output file, and each chunk's counts and errors.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ShardManifest {
+    pub shard: Shard,
+    pub state: serde_json::Value,
+    /// Per output file: name, header length, and (chunk, start, end) byte ranges.
+    pub files: Vec<(String, u64, Vec<(usize, u64, u64)>)>,
+    pub chunks: Vec<(usize, ChunkSummary)>,
+    pub input_errors: Vec<ErrorRecord>,
+    pub skipped_files: Vec<serde_json::Value>,
+    /// The shard's own run.json, for what the merged one repeats (models, settings, inputs).
+    pub run: serde_json::Value,
+}
+
+pub const SHARD_JSON: &str = "shard.json";
 
 fn label_counts<'a>(results: impl Iterator<Item = &'a Doc>) -> LabelCounts {
     LabelCounts::of(results.flat_map(|r| r.predictions.iter().map(|p| p.label)))
@@ -199,14 +373,4 @@ impl<'a> ArticleRecord<'a> {
             errors: d.error.iter().map(|e| e.to_string()).collect(),
         }
     }
-}
-
-/// Each stage's tables, then articles.jsonl with everything per article.
-fn write_outputs(cfg: &ClassifyConfig, pipeline: &Pipeline, results: &[Doc]) -> Result<()> {
-    for table in pipeline.tables() {
-        table.write(&cfg.out, results)?;
-    }
-    let records = results.iter().map(|d| serde_json::to_value(ArticleRecord::of(d)).map_err(|e| Error::Internal(format!("articles.jsonl record: {e}"))));
-    let records: Vec<serde_json::Value> = records.collect::<Result<_>>()?;
-    output::write_jsonl(&cfg.out.join(output::ARTICLES_JSONL), records)
 }

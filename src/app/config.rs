@@ -58,6 +58,12 @@ pub struct ClassifyConfig {
     pub runtime: Runtime,
     pub fields: Fields,
     pub quiet: bool,
+    /// Articles per chunk: batched together, written and journalled together.
+    pub chunk: usize,
+    /// Go on from an interrupted run's journal in `out` (`--resume`).
+    pub resume: bool,
+    /// Run only this shard's chunks (`--shard`, or a scheduler's environment).
+    pub shard: Option<crate::app::plan::Shard>,
 }
 
 impl ClassifyConfig {
@@ -67,6 +73,9 @@ impl ClassifyConfig {
         }
         if self.out.is_file() {
             return Err(Error::Config(format!("--out {} is a file; give a folder", self.out.display())));
+        }
+        if self.chunk == 0 {
+            return Err(Error::Config("--chunk-articles must be at least 1".into()));
         }
         if self.fields.id.is_empty() || self.fields.text.is_empty() {
             return Err(Error::Config("--id-field and --text-field cannot be empty".into()));

@@ -1,6 +1,8 @@
-//! The jobs the command line runs, each from one validated config: `classify`, `eval`
-//! (and `eval --compare`); `train` lives in [`crate::train`].
+//! The jobs the command line runs, each from one validated config: `classify`, `merge`
+//! (of classify shards), `eval` (and `eval --compare`); `train` lives in [`crate::train`].
 
 pub mod classify;
 pub mod config;
 pub mod evaluate;
+pub mod merge;
+pub mod plan;

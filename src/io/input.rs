@@ -96,27 +96,108 @@ fn discover(inputs: &[PathBuf], errors: &mut Vec<Error>) -> Vec<Source> {
     out
 }
 
-/// Read every input, over files with rayon when `parallel`; results keep the input order.
-pub fn load(inputs: &[PathBuf], fields: &Fields, parallel: bool) -> Loaded {
+/// An accepted article located without its text: the `ordinal`-th article read from source
+/// `source`. A scan lists these so a run can plan its chunks, shards and resume point, then read
+/// the texts chunk by chunk (memory stays flat however many articles there are).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub source: usize,
+    pub ordinal: usize,
+    pub id: String,
+}
+
+/// What scanning the inputs found: every accepted article in input order, and every problem.
+#[derive(Debug, Default)]
+pub struct Scan {
+    sources: Vec<Source>,
+    pub articles: Vec<Planned>,
+    pub errors: Vec<Error>,
+    /// Files found inside folders that are not article files (for example label CSVs), with why.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// Read every input once, over files with rayon when `parallel`, keeping ids and errors but no
+/// text. Duplicate ids are decided here, once: the first copy in input order is kept.
+pub fn scan(inputs: &[PathBuf], fields: &Fields, parallel: bool) -> Scan {
     use rayon::prelude::*;
-    let mut loaded = Loaded::default();
-    let sources = discover(inputs, &mut loaded.errors);
-    let per_source: Vec<SourceResult> =
-        if parallel { sources.par_iter().map(|s| read_source(s, fields)).collect() } else { sources.iter().map(|s| read_source(s, fields)).collect() };
-    let mut seen: HashMap<String, (PathBuf, Option<u64>)> = HashMap::new();
-    for r in per_source {
-        loaded.errors.extend(r.errors);
-        if let Some(reason) = r.skipped {
-            loaded.skipped.push(reason);
-        }
-        for a in r.articles {
-            if let Some((path, line)) = seen.get(&a.id) {
-                let first = format!("{}{}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default());
-                loaded.errors.push(Error::input(&a.source, a.line, format!("duplicate article id {:?} (first seen at {first}); skipped", a.id)));
+    let mut out = Scan::default();
+    out.sources = discover(inputs, &mut out.errors);
+    let light = |s: &Source| {
+        let r = read_source(s, fields);
+        (r.articles.into_iter().map(|a| (a.id, a.line)).collect::<Vec<_>>(), r.errors, r.skipped)
+    };
+    let per_source: Vec<_> = if parallel { out.sources.par_iter().map(light).collect() } else { out.sources.iter().map(light).collect() };
+    let mut seen: HashMap<String, (usize, Option<u64>)> = HashMap::new();
+    for (source, (ids, errors, skipped)) in per_source.into_iter().enumerate() {
+        out.errors.extend(errors);
+        out.skipped.extend(skipped);
+        let path = &out.sources[source].path;
+        for (ordinal, (id, line)) in ids.into_iter().enumerate() {
+            if let Some((first_source, first_line)) = seen.get(&id) {
+                let first = format!("{}{}", out.sources[*first_source].path.display(), first_line.map(|l| format!(":{l}")).unwrap_or_default());
+                out.errors.push(Error::input(path, line, format!("duplicate article id {id:?} (first seen at {first}); skipped")));
                 continue;
             }
-            seen.insert(a.id.clone(), (a.source.clone(), a.line));
-            loaded.articles.push(a);
+            seen.insert(id.clone(), (source, line));
+            out.articles.push(Planned { source, ordinal, id });
+        }
+    }
+    out
+}
+
+impl Scan {
+    /// The file an article of this scan comes from.
+    pub fn path_of(&self, p: &Planned) -> &Path {
+        &self.sources[p.source].path
+    }
+}
+
+/// Reads the texts of a scan's articles, chunk by chunk. The last file read is kept, so a CSV or
+/// JSONL file holding many chunks' articles is read once, not once per chunk.
+pub struct Reader<'a> {
+    scan: &'a Scan,
+    fields: &'a Fields,
+    parallel: bool,
+    kept: Option<(usize, Vec<Article>)>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(scan: &'a Scan, fields: &'a Fields, parallel: bool) -> Self {
+        Reader { scan, fields, parallel, kept: None }
+    }
+
+    /// The texts of `wanted` (articles of the scan, in input order), over files with rayon when
+    /// `parallel`. A file that changed or vanished since the scan fails its articles, not the run.
+    pub fn read(&mut self, wanted: &[Planned]) -> Vec<std::result::Result<Article, Error>> {
+        use rayon::prelude::*;
+        let mut sources: Vec<usize> = wanted.iter().map(|p| p.source).collect();
+        sources.dedup();
+        let kept = self.kept.take();
+        let (scan, fields) = (self.scan, self.fields);
+        let fresh: Vec<usize> = sources.iter().copied().filter(|&i| kept.as_ref().map_or(true, |k| k.0 != i)).collect();
+        let read = |&i: &usize| (i, read_source(&scan.sources[i], fields).articles);
+        let mut texts: HashMap<usize, Vec<Article>> = if self.parallel { fresh.par_iter().map(read).collect() } else { fresh.iter().map(read).collect() };
+        texts.extend(kept);
+        let out = wanted
+            .iter()
+            .map(|p| match texts.get(&p.source).and_then(|a| a.get(p.ordinal)) {
+                Some(a) if a.id == p.id => Ok(a.clone()),
+                _ => Err(Error::input(&scan.sources[p.source].path, None, format!("article {:?} changed or vanished while the run was reading its file", p.id))),
+            })
+            .collect();
+        self.kept = sources.last().and_then(|&i| texts.remove_entry(&i));
+        out
+    }
+}
+
+/// Read every input at once: [`scan`], then every accepted article's text, in input order.
+pub fn load(inputs: &[PathBuf], fields: &Fields, parallel: bool) -> Loaded {
+    let mut scan = scan(inputs, fields, parallel);
+    let mut loaded = Loaded { articles: Vec::new(), errors: std::mem::take(&mut scan.errors), skipped: std::mem::take(&mut scan.skipped) };
+    for r in Reader::new(&scan, fields, parallel).read(&scan.articles) {
+        match r {
+            Ok(a) => loaded.articles.push(a),
+            Err(e) => loaded.errors.push(e),
         }
     }
     loaded

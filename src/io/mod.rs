@@ -1,6 +1,8 @@
 //! Files in and out: articles to read ([`input`]), labelled folders ([`corpus`]), and the
-//! output contract of `classify`, written atomically ([`output`]).
+//! output contract of `classify`, written atomically ([`output`]), chunk by chunk with a
+//! journal to resume from ([`partial`]).
 
 pub mod corpus;
 pub mod input;
 pub mod output;
+pub mod partial;

@@ -142,6 +142,23 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
     Ok(())
 }
 
+/// Rows as CSV without a header, the way every output file writes them after its header: a run
+/// written chunk by chunk, and shards merged, come out byte for byte as one whole write.
+pub fn append_rows<T: Serialize>(w: &mut dyn Write, rows: impl IntoIterator<Item = T>) -> std::io::Result<()> {
+    let mut c = csv::WriterBuilder::new().has_headers(false).from_writer(w);
+    for r in rows {
+        c.serialize(r)?;
+    }
+    c.flush()
+}
+
+/// A CSV header line.
+pub fn header_line(columns: &[&str]) -> Vec<u8> {
+    let mut c = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let _ = c.write_record(columns);
+    c.into_inner().unwrap_or_default()
+}
+
 /// Write rows as CSV with a header taken from the row type (header written even with no rows).
 pub fn write_csv<T: Serialize>(path: &Path, header: &[&str], rows: impl IntoIterator<Item = T>) -> Result<()> {
     write_atomic(path, |w| {

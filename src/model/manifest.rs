@@ -166,6 +166,12 @@ impl LabelCounts {
         }
         c
     }
+
+    pub fn add(&mut self, other: LabelCounts) {
+        self.improvement += other.improvement;
+        self.other += other.other;
+        self.strength += other.strength;
+    }
 }
 
 impl Manifest {

@@ -13,7 +13,6 @@ use crate::io::output::{self, Row};
 use crate::progress::Progress;
 use rayon::prelude::*;
 use std::marker::PhantomData;
-use std::path::Path;
 
 /// What every stage is told besides the documents.
 pub struct Context<'a> {
@@ -38,10 +37,12 @@ pub trait FromDoc: Row {
     fn of(doc: &Doc) -> Vec<Self>;
 }
 
-/// An output file of a run.
+/// An output file of a run, written a chunk at a time: the header once, then each chunk's rows.
 pub trait Table {
     fn file(&self) -> &'static str;
-    fn write(&self, dir: &Path, docs: &[Doc]) -> Result<()>;
+    fn columns(&self) -> &'static [&'static str];
+    /// The rows of `docs` as CSV, without the header.
+    fn append(&self, docs: &[Doc], w: &mut dyn std::io::Write) -> Result<()>;
 }
 
 /// The table of a row type.
@@ -57,8 +58,11 @@ impl<R: FromDoc> Table for Rows<R> {
     fn file(&self) -> &'static str {
         R::FILE
     }
-    fn write(&self, dir: &Path, docs: &[Doc]) -> Result<()> {
-        output::write_rows(dir, docs.iter().flat_map(R::of))
+    fn columns(&self) -> &'static [&'static str] {
+        R::COLUMNS
+    }
+    fn append(&self, docs: &[Doc], w: &mut dyn std::io::Write) -> Result<()> {
+        output::append_rows(w, docs.iter().flat_map(R::of)).map_err(|e| Error::Internal(format!("{} rows: {e}", R::FILE)))
     }
 }
 
@@ -70,6 +74,9 @@ pub fn each_doc(docs: &mut [Doc], cx: &Context<'_>, f: impl Fn(&mut Doc) + Send 
         docs.iter_mut().for_each(f);
     }
 }
+
+/// Articles per chunk by default: enough units for well-filled length-sorted batches.
+pub const DEFAULT_CHUNK: usize = 64;
 
 pub struct Pipeline {
     pub stages: Vec<Box<dyn Stage>>,
@@ -83,7 +90,7 @@ pub struct Pipeline {
 impl Pipeline {
     pub fn new(stages: Vec<Box<dyn Stage>>) -> Self {
         let spent = std::sync::Mutex::new(vec![std::time::Duration::ZERO; stages.len()]);
-        Pipeline { stages, chunk: 64, parallel: true, spent }
+        Pipeline { stages, chunk: DEFAULT_CHUNK, parallel: true, spent }
     }
 
     /// Seconds spent in each stage over every run so far, by stage name in stage order.
@@ -103,25 +110,30 @@ impl Pipeline {
         let mut rest = articles;
         while !rest.is_empty() {
             let tail = rest.split_off(self.chunk.min(rest.len()));
-            let chunk = std::mem::replace(&mut rest, tail);
-            let n = chunk.len();
-            match self.attempt(&chunk, progress) {
-                Ok(done) => out.extend(done),
-                // isolate the failure: run each article on its own
-                Err(_) if n > 1 => {
-                    for a in chunk {
-                        let r = self.attempt(std::slice::from_ref(&a), progress);
-                        out.push(match r {
-                            Ok(mut one) => one.remove(0),
-                            Err(e) => Doc::failed(a, e),
-                        });
-                    }
-                }
-                // a chunk of one article: its error is that article's
-                Err(e) => out.extend(chunk.into_iter().next().map(|a| Doc::failed(a, e))),
-            }
-            progress.items_done(n);
+            out.extend(self.process(std::mem::replace(&mut rest, tail), progress));
         }
+        out
+    }
+
+    /// One chunk of articles through the stages, batched together; if the chunk fails, each
+    /// article is run on its own, so the failure is isolated to the article that causes it.
+    /// Results depend on which articles share a chunk (batch composition moves bf16 results in
+    /// the last bits), so runs that must agree byte for byte form the same chunks.
+    pub fn process(&self, chunk: Vec<Article>, progress: &Progress) -> Vec<Doc> {
+        let n = chunk.len();
+        let out = match self.attempt(&chunk, progress) {
+            Ok(done) => done,
+            Err(_) if n > 1 => chunk
+                .into_iter()
+                .map(|a| match self.attempt(std::slice::from_ref(&a), progress) {
+                    Ok(mut one) => one.remove(0),
+                    Err(e) => Doc::failed(a, e),
+                })
+                .collect(),
+            // a chunk of one article: its error is that article's
+            Err(e) => chunk.into_iter().next().map(|a| Doc::failed(a, e)).into_iter().collect(),
+        };
+        progress.items_done(n);
         out
     }
 

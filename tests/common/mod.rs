@@ -34,16 +34,29 @@ impl Ofsted {
         self
     }
     pub fn run(self) -> Output {
+        let o = self.command().output().expect("run ofsted");
+        Output { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into(), stderr: String::from_utf8_lossy(&o.stderr).into() }
+    }
+    /// Start it without waiting (to kill it, or to run several at once); output is discarded.
+    pub fn spawn(self) -> std::process::Child {
+        let mut c = self.command();
+        c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        c.spawn().expect("start ofsted")
+    }
+    fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_ofsted"));
         c.args(&self.args).env_remove("OFSTED_OUT").env_remove("OFSTED_MODEL").env_remove("OFSTED_MODELS_DIR");
+        // a test run inside a scheduler's job must not shard itself
+        for k in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "JOB_COMPLETION_INDEX", "OFSTED_SHARD", "OFSTED_SHARDS", "OFSTED_RESUME"] {
+            c.env_remove(k);
+        }
         for (k, v) in &self.envs {
             c.env(k, v);
         }
         if let Some(d) = &self.cwd {
             c.current_dir(d);
         }
-        let o = c.output().expect("run ofsted");
-        Output { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into(), stderr: String::from_utf8_lossy(&o.stderr).into() }
+        c
     }
 }
 
