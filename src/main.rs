@@ -28,7 +28,8 @@ enum Command {
 
 /// Split articles into sentences, label each one (strength / improvement / other), list the
 /// named officials and the Ofsted grades reported. Writes sentences.csv, officials.csv,
-/// grades.csv, articles.jsonl and run.json to --out.
+/// grades.csv, articles.jsonl, index.html (the results as one page to open in a browser) and
+/// run.json to --out.
 #[derive(Args)]
 #[command(after_help = "Examples:\n  ofsted classify corpus/ --out out/\n  ofsted classify news.csv --text-field body --out out/ --threads 2\n\n\
 Inputs: .txt files (id = file name without .txt), .csv and .jsonl files (one article per row, with id and text fields), \
@@ -42,7 +43,7 @@ struct ClassifyArgs {
     /// Article files (.txt, .csv, .jsonl) or folders of them
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Output folder (created if missing; the five files in it are replaced atomically)
+    /// Output folder (created if missing; the six files in it are replaced atomically)
     #[arg(long, short, env = "OFSTED_OUT", value_name = "DIR")]
     out: PathBuf,
     /// Classifier model folder (head.json + manifest.json) [default: MODELS_DIR/default]

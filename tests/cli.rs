@@ -129,7 +129,7 @@ fn clean_inputs_exit_zero_and_a_rerun_replaces_outputs() {
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
     let names: std::collections::BTreeSet<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(names, ["articles.jsonl", "grades.csv", "officials.csv", "run.json", "sentences.csv"].map(String::from).into());
+    assert_eq!(names, ["articles.jsonl", "grades.csv", "index.html", "officials.csv", "run.json", "sentences.csv"].map(String::from).into());
     let (_, rows) = read_csv(&out.join("sentences.csv"));
     assert_eq!(rows.len(), 1);
 }

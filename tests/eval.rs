@@ -132,28 +132,6 @@ fn eval_runs_the_default_model_on_the_bundled_gold_set() {
     assert_eq!(s, j, "scoring the classify folder differs from scoring in memory");
 }
 
-fn chromium() -> PathBuf {
-    for c in ["chromium", "chromium-browser", "google-chrome"] {
-        if let Ok(o) = std::process::Command::new("sh").arg("-c").arg(format!("command -v {c}")).output() {
-            if o.status.success() {
-                return PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
-            }
-        }
-    }
-    panic!("headless Chromium not found: run scripts/setup.sh (installs Debian's chromium)");
-}
-
-fn headless(extra: &[&str], page: &Path) -> std::process::Output {
-    let profile = tempfile::tempdir().unwrap();
-    std::process::Command::new(chromium())
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0"])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("run chromium")
-}
-
 #[test]
 fn report_html_renders_in_headless_chromium_with_its_charts_and_script() {
     let d = tempfile::tempdir().unwrap();
@@ -162,7 +140,7 @@ fn report_html_renders_in_headless_chromium_with_its_charts_and_script() {
     let out = d.path().join("r");
     assert_eq!(ofsted(&["eval", "-q", "--gold"]).arg(&g).arg("--predictions").arg(&p).arg("--out").arg(&out).run().code, 0);
     let page = out.join("report.html");
-    let o = headless(&["--dump-dom", "--virtual-time-budget=2000"], &page);
+    let o = headless(&["--dump-dom", "--virtual-time-budget=2000"], &page, "");
     let dom = String::from_utf8_lossy(&o.stdout);
     let log = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{log}");
@@ -173,7 +151,7 @@ fn report_html_renders_in_headless_chromium_with_its_charts_and_script() {
     assert!(dom.contains("<th class=\"sortable\">article</th>"), "the error table is made sortable");
     assert!(!log.contains("Uncaught"), "no script errors:\n{log}");
     let shot = out.join("report.png");
-    let o = headless(&[&format!("--screenshot={}", shot.display()), "--window-size=1200,1600"], &page);
+    let o = headless(&[&format!("--screenshot={}", shot.display()), "--window-size=1200,1600"], &page, "");
     assert!(o.status.success());
     assert!(std::fs::metadata(&shot).map(|m| m.len() > 10_000).unwrap_or(false), "a non-blank screenshot");
 }

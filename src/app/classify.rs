@@ -4,7 +4,8 @@ use crate::app::config::{ClassifyConfig, ModelPaths};
 use crate::error::{Error, Result};
 use crate::io::input;
 use crate::io::output;
-use crate::io::partial::{Opened, PartialRun};
+use crate::io::page;
+use crate::io::partial::{FileRanges, Opened, PartialRun};
 use crate::app::plan::{self, Shard};
 use crate::model::classifier::{SentenceModel, HEAD_FILE, LAYERS_FILE};
 use crate::model::encoder::Encoder;
@@ -115,15 +116,22 @@ impl ChunkSummary {
 }
 
 /// The output files a pipeline writes chunk by chunk, in order, with their headers: each
-/// stage's tables, then articles.jsonl.
-fn output_files(pipeline: &Pipeline) -> Vec<(&'static str, Vec<u8>)> {
+/// stage's tables, then articles.jsonl and index.html.
+fn output_files(pipeline: &Pipeline, articles_in_input: usize) -> Vec<(&'static str, Vec<u8>)> {
     let mut files: Vec<(&'static str, Vec<u8>)> = pipeline.tables().iter().map(|t| (t.file(), output::header_line(t.columns()))).collect();
     files.push((output::ARTICLES_JSONL, Vec::new()));
+    files.push((page::INDEX_HTML, page::header(articles_in_input)));
     files
 }
 
-/// One chunk's bytes for each of [`output_files`].
-fn chunk_bytes(pipeline: &Pipeline, docs: &[Doc]) -> Result<Vec<Vec<u8>>> {
+/// What ends the output files once every chunk is in: the page's script.
+fn output_trailers() -> Vec<(&'static str, Vec<u8>)> {
+    vec![(page::INDEX_HTML, page::trailer())]
+}
+
+/// One chunk's bytes for each of [`output_files`]; `first` is the chunk's first article's
+/// position in the input.
+fn chunk_bytes(pipeline: &Pipeline, docs: &[Doc], first: usize) -> Result<Vec<Vec<u8>>> {
     let mut parts = Vec::new();
     for table in pipeline.tables() {
         let mut bytes = Vec::new();
@@ -137,6 +145,7 @@ fn chunk_bytes(pipeline: &Pipeline, docs: &[Doc]) -> Result<Vec<Vec<u8>>> {
         lines.push(b'\n');
     }
     parts.push(lines);
+    parts.push(docs.iter().enumerate().flat_map(|(i, d)| page::entry(d, first + i)).collect());
     Ok(parts)
 }
 
@@ -190,7 +199,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     let state = run_state(cfg, &pipeline, &models_record, &scan, total_chunks);
     let mut resume_state = state.clone();
     resume_state["shard"] = json!(cfg.shard.map(|s| s.index));
-    let files = output_files(&pipeline);
+    let files = output_files(&pipeline, scan.articles.len());
     let (mut partial, opened) = PartialRun::open(&cfg.out, &resume_state, &files, cfg.resume)?;
     let done: std::collections::HashSet<usize> = partial.done.iter().map(|r| r.chunk).collect();
     match opened {
@@ -217,7 +226,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         }
         let summary = ChunkSummary::of(&docs);
         let value = serde_json::to_value(&summary).map_err(|e| Error::Internal(format!("chunk summary: {e}")))?;
-        partial.append(chunk.index, &chunk_bytes(&pipeline, &docs)?, value)?;
+        partial.append(chunk.index, &chunk_bytes(&pipeline, &docs, chunk.articles.start)?, value)?;
         this_run.add(&summary);
     }
     let inference_seconds = inference_start.elapsed().as_secs_f64();
@@ -270,13 +279,14 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         "sentences_per_second": summary.sentences_per_second,
         "errors": errors,
     });
+    let trailers = output_trailers();
     let mut extra = Vec::new();
     if let Some(shard) = cfg.shard {
-        let manifest = ShardManifest { shard, state: state.clone(), files: partial.ranges(), chunks: per_chunk, input_errors, skipped_files: skipped, run: run.clone() };
+        let manifest = ShardManifest { shard, state: state.clone(), files: partial.ranges(&trailers), chunks: per_chunk, input_errors, skipped_files: skipped, run: run.clone() };
         extra.push((SHARD_JSON, pretty(&manifest)?));
     }
     extra.push((output::RUN_JSON, pretty(&run)?));
-    partial.finish(&extra)?;
+    partial.finish(&trailers, &extra)?;
     say(&format!(
         "{} articles, {} sentences ({:.1}/s), {} officials, {} grades -> {}",
         summary.articles,
@@ -323,8 +333,7 @@ fn read_and_run(pipeline: &Pipeline, scan: &input::Scan, reader: &mut input::Rea
 pub struct ShardManifest {
     pub shard: Shard,
     pub state: serde_json::Value,
-    /// Per output file: name, header length, and (chunk, start, end) byte ranges.
-    pub files: Vec<(String, u64, Vec<(usize, u64, u64)>)>,
+    pub files: Vec<FileRanges>,
     pub chunks: Vec<(usize, ChunkSummary)>,
     pub input_errors: Vec<ErrorRecord>,
     pub skipped_files: Vec<serde_json::Value>,

@@ -84,32 +84,34 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
 
     // every file of every shard checked before anything is written
     let mut opened = Vec::new();
-    for (f, (name, header, _)) in first.files.iter().enumerate() {
+    for (f, want) in first.files.iter().enumerate() {
         let mut sources = Vec::new();
         for (m, d) in manifests.iter().zip(dirs) {
-            let (_, _, ranges) = m.files.get(f).filter(|x| x.0 == *name).ok_or_else(|| config(format!("{} has no {name} in its manifest", d.display())))?;
-            let p = d.join(name);
+            let mine = m.files.get(f).filter(|x| x.name == want.name && x.header == want.header && x.trailer == want.trailer).ok_or_else(|| config(format!("{} has no {} like {}'s in its manifest", d.display(), want.name, dirs[0].display())))?;
+            let p = d.join(&mine.name);
             let file = File::open(&p).map_err(|e| Error::input(&p, None, format!("cannot read: {e}")))?;
             let len = file.metadata().map_err(|e| Error::input(&p, None, e.to_string()))?.len();
-            let want = ranges.last().map_or(*header, |r| r.2);
-            if len != want {
-                return Err(Error::input(&p, None, format!("{len} bytes, but {SHARD_JSON} records {want}: the file changed after its shard wrote it")));
+            let expected = mine.chunks.last().map_or(mine.header, |r| r.2) + mine.trailer;
+            if len != expected {
+                return Err(Error::input(&p, None, format!("{len} bytes, but {SHARD_JSON} records {expected}: the file changed after its shard wrote it")));
             }
-            sources.push((file, p, ranges));
+            sources.push((file, p, &mine.chunks, len - mine.trailer));
         }
-        opened.push((name, *header, sources));
+        opened.push((&want.name, want.header, sources));
     }
     std::fs::create_dir_all(out).map_err(|e| Error::Output { path: out.to_path_buf(), source: e })?;
     for (name, header, mut sources) in opened {
         output::write_atomic(&out.join(name), |w| {
-            let (file, p, _) = &mut sources[0];
+            let (file, p, _, _) = &mut sources[0];
             copy_range(w, file, p, 0, header)?;
             for &(s, pos) in &owner {
-                let (file, p, ranges) = &mut sources[s];
+                let (file, p, ranges, _) = &mut sources[s];
                 let (_, start, end) = ranges[pos];
                 copy_range(w, file, p, start, end)?;
             }
-            Ok(())
+            let (file, p, _, body_end) = &mut sources[0];
+            let len = file.metadata()?.len();
+            copy_range(w, file, p, *body_end, len)
         })?;
     }
 

@@ -25,6 +25,17 @@ pub struct ChunkRecord {
     pub summary: serde_json::Value,
 }
 
+/// Where each chunk's bytes are in one output file: merge copies the header, the chunks in
+/// order, then the trailer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileRanges {
+    pub name: String,
+    pub header: u64,
+    /// (chunk, start, end) byte ranges, in the order the chunks were written.
+    pub chunks: Vec<(usize, u64, u64)>,
+    pub trailer: u64,
+}
+
 /// How a run opened its partial folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opened {
@@ -156,8 +167,8 @@ impl PartialRun {
     }
 
     /// Each file's header length and the byte range every chunk took in it, for a shard's
-    /// manifest (merge copies those ranges).
-    pub fn ranges(&self) -> Vec<(String, u64, Vec<(usize, u64, u64)>)> {
+    /// manifest (merge copies those ranges). `trailers` as will be given to [`PartialRun::finish`].
+    pub fn ranges(&self, trailers: &[(&str, Vec<u8>)]) -> Vec<FileRanges> {
         self.files
             .iter()
             .map(|(name, _, header)| {
@@ -172,14 +183,23 @@ impl PartialRun {
                         range
                     })
                     .collect();
-                (name.clone(), *header, chunks)
+                let trailer = trailers.iter().find(|t| t.0 == name).map_or(0, |t| t.1.len() as u64);
+                FileRanges { name: name.clone(), header: *header, chunks, trailer }
             })
             .collect()
     }
 
-    /// Move every file into OUT (one rename each), then `extra` files written whole (run.json
-    /// last, so its presence means the run finished), then remove the partial folder.
-    pub fn finish(self, extra: &[(&str, Vec<u8>)]) -> Result<()> {
+    /// End the files named in `trailers` with those bytes, move every file into OUT (one rename
+    /// each), then write `extra` files whole (run.json last, so its presence means the run
+    /// finished), then remove the partial folder. A kill in between is resumed: the journal cuts
+    /// a trailer off again, and files already moved are taken back.
+    pub fn finish(mut self, trailers: &[(&str, Vec<u8>)], extra: &[(&str, Vec<u8>)]) -> Result<()> {
+        for (name, f, _) in self.files.iter_mut() {
+            let p = self.dir.join(&*name);
+            if let Some((_, bytes)) = trailers.iter().find(|t| t.0 == name) {
+                f.write_all(bytes).map_err(io_err(&p))?;
+            }
+        }
         for (name, f, _) in &self.files {
             let p = self.dir.join(name);
             f.sync_all().map_err(io_err(&p))?;
@@ -236,9 +256,10 @@ mod tests {
         assert_eq!(how, Opened::Resumed);
         assert_eq!(p.done.iter().map(|r| r.chunk).collect::<Vec<_>>(), [0]);
         p.append(1, &[b"5,6\n".to_vec(), b"{\"k\":1}\n".to_vec()], json!({"n": 1})).unwrap();
-        assert_eq!(p.ranges()[0], ("a.csv".to_string(), 4, vec![(0, 4, 8), (1, 8, 12)]));
-        p.finish(&[("run.json", b"{}\n".to_vec())]).unwrap();
-        assert_eq!(std::fs::read_to_string(d.path().join("a.csv")).unwrap(), "x,y\n1,2\n5,6\n");
+        let trailers = [("a.csv", b"end\n".to_vec())];
+        assert_eq!(p.ranges(&trailers)[0], FileRanges { name: "a.csv".into(), header: 4, chunks: vec![(0, 4, 8), (1, 8, 12)], trailer: 4 });
+        p.finish(&trailers, &[("run.json", b"{}\n".to_vec())]).unwrap();
+        assert_eq!(std::fs::read_to_string(d.path().join("a.csv")).unwrap(), "x,y\n1,2\n5,6\nend\n");
         assert_eq!(std::fs::read_to_string(d.path().join("b.jsonl")).unwrap(), "{}\n{\"k\":1}\n");
         assert!(!dir.exists(), "the partial folder is removed once the run finishes");
     }
@@ -264,10 +285,12 @@ mod tests {
         p.append(0, &[b"1,2\n".to_vec(), b"{}\n".to_vec()], json!({})).unwrap();
         drop(p);
         let dir = d.path().join(PARTIAL_DIR);
+        // killed after the trailer was written and the first file moved
+        OpenOptions::new().append(true).open(dir.join("a.csv")).unwrap().write_all(b"end\n").unwrap();
         std::fs::rename(dir.join("a.csv"), d.path().join("a.csv")).unwrap();
         let (p, _) = PartialRun::open(d.path(), &state, &files(), true).unwrap();
         assert_eq!(p.done.len(), 1);
-        p.finish(&[]).unwrap();
-        assert_eq!(std::fs::read_to_string(d.path().join("a.csv")).unwrap(), "x,y\n1,2\n");
+        p.finish(&[("a.csv", b"end\n".to_vec())], &[]).unwrap();
+        assert_eq!(std::fs::read_to_string(d.path().join("a.csv")).unwrap(), "x,y\n1,2\nend\n", "one trailer, not two");
     }
 }
