@@ -157,14 +157,14 @@ fn usage_and_setup_errors_exit_two_with_a_clear_message() {
 
 #[test]
 fn help_explains_each_subcommand_with_an_example() {
-    for sub in ["classify", "train"] {
+    for sub in ["classify", "merge", "train"] {
         let r = ofsted(&[sub, "--help"]).run();
         assert_eq!(r.code, 0);
         assert!(r.stdout.contains("Example"), "{sub} --help has an example");
         assert!(r.stdout.contains("--out"));
     }
     let r = ofsted(&["--help"]).run();
-    assert!(r.stdout.contains("classify") && r.stdout.contains("train"));
+    assert!(r.stdout.contains("classify") && r.stdout.contains("merge") && r.stdout.contains("train"));
 }
 
 #[test]
