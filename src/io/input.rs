@@ -432,6 +432,29 @@ mod tests {
     }
 
     #[test]
+    fn a_reader_reads_a_file_spanning_chunks_once_and_fails_articles_whose_file_changed() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "a.csv", b"id,text\nr1,One.\nr2,Two.\nr3,Three.\nr4,Four.\n");
+        write(d.path(), "b.txt", b"Bee.");
+        let fields = Fields::default();
+        let scan = scan(&[d.path().to_path_buf()], &fields, false);
+        assert_eq!(scan.articles.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["r1", "r2", "r3", "r4", "b"]);
+        let mut reader = Reader::new(&scan, &fields, false);
+        let first: Vec<String> = reader.read(&scan.articles[..2]).into_iter().map(|a| a.unwrap().text).collect();
+        assert_eq!(first, ["One.", "Two."]);
+        // the CSV changes on disk: the next chunk still gets the copy read with the first one
+        write(d.path(), "a.csv", b"id,text\nr1,One.\nr2,Two.\nr3,CHANGED.\nr4,Four.\n");
+        let second: Vec<String> = reader.read(&scan.articles[2..]).into_iter().map(|a| a.unwrap().text).collect();
+        assert_eq!(second, ["Three.", "Four.", "Bee."]);
+        // a fresh reader sees the file as it is now; a vanished one fails its articles only
+        std::fs::remove_file(d.path().join("b.txt")).unwrap();
+        let again = Reader::new(&scan, &fields, false).read(&scan.articles);
+        assert_eq!(again[2].as_ref().unwrap().text, "CHANGED.");
+        let e = again[4].as_ref().unwrap_err().to_string();
+        assert!(e.contains("b.txt") && e.contains("changed or vanished"), "{e}");
+    }
+
+    #[test]
     fn regression_an_unterminated_quote_no_longer_swallows_the_rows_after_it() {
         let d = tempfile::tempdir().unwrap();
         // the missing quote pairs with the next one in the file (row d's): b swallowed c and half of d
