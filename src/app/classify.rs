@@ -1,4 +1,4 @@
-//! The `classify` job: read inputs, run the pipeline, write the five output files.
+//! The `classify` job: read inputs, run the pipeline chunk by chunk, write the output files.
 
 use crate::app::config::{ClassifyConfig, ModelPaths};
 use crate::error::{Error, Result};
@@ -104,6 +104,24 @@ impl ChunkSummary {
         }
     }
 
+    /// run.json's `counts`: the same in a single run, a resumed one and merged shards.
+    pub fn counts(&self, input_errors: usize) -> serde_json::Value {
+        json!({
+            "articles": self.articles,
+            "articles_failed": self.articles_failed,
+            "input_errors": input_errors,
+            "sentences": self.sentences,
+            "officials": self.officials,
+            "grades": self.grades,
+            "labels": self.labels,
+        })
+    }
+
+    /// What a run (or merge) reports back to `main`.
+    pub fn summary(&self, input_errors: usize, wall_seconds: f64, sentences_per_second: f64) -> Summary {
+        Summary { articles: self.articles, articles_failed: self.articles_failed, input_errors, sentences: self.sentences, officials: self.officials, grades: self.grades, wall_seconds, sentences_per_second }
+    }
+
     pub fn add(&mut self, o: &ChunkSummary) {
         self.articles += o.articles;
         self.articles_failed += o.articles_failed;
@@ -188,7 +206,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     if scan.articles.is_empty() && scan.errors.is_empty() {
         return Err(Error::Config("no articles found in the inputs (looked for .txt, .csv and .jsonl files)".into()));
     }
-    let all = plan::chunks(&scan.articles, pipeline.chunk);
+    let all = plan::chunks(scan.articles.len(), pipeline.chunk);
     let total_chunks = all.len();
     let mine = plan::shard_chunks(all, cfg.shard);
     let mine_articles: usize = mine.iter().map(|c| c.articles.len()).sum();
@@ -212,7 +230,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     progress.items_done(mine.iter().filter(|c| done.contains(&c.index)).map(|c| c.articles.len()).sum());
     let inference_start = Instant::now();
     let mut reader = input::Reader::new(&scan, &cfg.fields, cfg.runtime.parallel);
-    let mut this_run = ChunkSummary::default();
+    let mut sentences_this_run = 0;
     for chunk in mine.iter().filter(|c| !done.contains(&c.index)) {
         let planned = &scan.articles[chunk.articles.clone()];
         let docs = read_and_run(&pipeline, &scan, &mut reader, planned, &progress);
@@ -227,7 +245,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         let summary = ChunkSummary::of(&docs);
         let value = serde_json::to_value(&summary).map_err(|e| Error::Internal(format!("chunk summary: {e}")))?;
         partial.append(chunk.index, &chunk_bytes(&pipeline, &docs, chunk.articles.start)?, value)?;
-        this_run.add(&summary);
+        sentences_this_run += summary.sentences;
     }
     let inference_seconds = inference_start.elapsed().as_secs_f64();
     progress.finish();
@@ -239,16 +257,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         total.add(&s);
         per_chunk.push((r.chunk, s));
     }
-    let summary = Summary {
-        articles: total.articles,
-        articles_failed: total.articles_failed,
-        input_errors: scan.errors.len(),
-        sentences: total.sentences,
-        officials: total.officials,
-        grades: total.grades,
-        wall_seconds: started.elapsed().as_secs_f64(),
-        sentences_per_second: this_run.sentences as f64 / inference_seconds.max(1e-9),
-    };
+    let summary = total.summary(scan.errors.len(), started.elapsed().as_secs_f64(), sentences_this_run as f64 / inference_seconds.max(1e-9));
     let input_errors: Vec<ErrorRecord> = scan.errors.iter().map(record).collect();
     let skipped: Vec<serde_json::Value> = scan.skipped.iter().map(|(p, why)| json!({"file": p, "reason": why})).collect();
     let mut errors = input_errors.clone();
@@ -263,15 +272,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         "settings": { "threads": cfg.runtime.torch_threads(), "batch_size": cfg.runtime.batch_size, "batch_tokens": cfg.runtime.batch_tokens, "ner_every_unit": cfg.runtime.ner_every_unit, "parallel": cfg.runtime.parallel, "precision": cfg.runtime.precision },
         "shard": cfg.shard.map(|s| s.to_string()),
         "chunks": { "articles_per_chunk": pipeline.chunk, "in_input": total_chunks, "in_this_run": mine.len(), "resumed_from_earlier_runs": done.len() },
-        "counts": {
-            "articles": summary.articles,
-            "articles_failed": summary.articles_failed,
-            "input_errors": summary.input_errors,
-            "sentences": summary.sentences,
-            "officials": summary.officials,
-            "grades": summary.grades,
-            "labels": total.labels,
-        },
+        "counts": total.counts(scan.errors.len()),
         "wall_seconds": summary.wall_seconds,
         "inference_seconds": inference_seconds,
         "load_seconds": load_seconds,
@@ -283,9 +284,9 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     let mut extra = Vec::new();
     if let Some(shard) = cfg.shard {
         let manifest = ShardManifest { shard, state: state.clone(), files: partial.ranges(&trailers), chunks: per_chunk, input_errors, skipped_files: skipped, run: run.clone() };
-        extra.push((SHARD_JSON, pretty(&manifest)?));
+        extra.push((SHARD_JSON, output::json_bytes(&manifest)?));
     }
-    extra.push((output::RUN_JSON, pretty(&run)?));
+    extra.push((output::RUN_JSON, output::json_bytes(&run)?));
     partial.finish(&trailers, &extra)?;
     say(&format!(
         "{} articles, {} sentences ({:.1}/s), {} officials, {} grades -> {}",
@@ -297,12 +298,6 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         cfg.out.display()
     ));
     Ok(summary)
-}
-
-fn pretty<T: Serialize>(v: &T) -> Result<Vec<u8>> {
-    let mut b = serde_json::to_vec_pretty(v).map_err(|e| Error::Internal(format!("json: {e}")))?;
-    b.push(b'\n');
-    Ok(b)
 }
 
 /// A chunk's articles read from their files and run; an article whose file changed since the

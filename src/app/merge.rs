@@ -32,39 +32,36 @@ fn copy_range(w: &mut dyn Write, file: &mut File, path: &Path, start: u64, end: 
     Ok(())
 }
 
-fn config(msg: String) -> Error {
-    Error::Config(msg)
-}
-
 /// Merge `dirs` (one per shard, any order) into `out`.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
     let started = Instant::now();
     if dirs.is_empty() {
-        return Err(config("merge needs the shard folders to join".into()));
+        return Err(Error::Config("merge needs the shard folders to join".into()));
     }
     let manifests: Vec<ShardManifest> = dirs.iter().map(|d| read_manifest(d)).collect::<Result<_>>()?;
     let first = &manifests[0];
     for (m, d) in manifests.iter().zip(dirs).skip(1) {
         if let Some(key) = first_difference(&first.state, &m.state) {
-            return Err(config(format!("{} was made with different {key} from {}: merge joins the shards of one run", d.display(), dirs[0].display())));
+            return Err(Error::Config(format!("{} was made with different {key} from {}: merge joins the shards of one run", d.display(), dirs[0].display())));
         }
     }
     let count = first.shard.count;
+    let out_real = out.canonicalize().ok();
     let mut seen = vec![None; count];
     for (m, d) in manifests.iter().zip(dirs) {
         if m.shard.count != count || m.shard.index >= count {
-            return Err(config(format!("{} is shard {}, but {} is of {count} shards", d.display(), m.shard, dirs[0].display())));
+            return Err(Error::Config(format!("{} is shard {}, but {} is of {count} shards", d.display(), m.shard, dirs[0].display())));
         }
         if let Some(other) = seen[m.shard.index].replace(d) {
-            return Err(config(format!("{} and {} are both shard {}", other.display(), d.display(), m.shard)));
+            return Err(Error::Config(format!("{} and {} are both shard {}", other.display(), d.display(), m.shard)));
         }
-        if out.canonicalize().ok().is_some_and(|o| d.canonicalize().ok().as_ref() == Some(&o)) {
-            return Err(config(format!("--out {} is one of the shards; write the merge to a new folder", out.display())));
+        if out_real.is_some() && d.canonicalize().ok() == out_real {
+            return Err(Error::Config(format!("--out {} is one of the shards; write the merge to a new folder", out.display())));
         }
     }
     let missing: Vec<String> = seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(k, _)| format!("{k}/{count}")).collect();
     if !missing.is_empty() {
-        return Err(config(format!("shard(s) {} missing: every shard's folder must be given", missing.join(", "))));
+        return Err(Error::Config(format!("shard(s) {} missing: every shard's folder must be given", missing.join(", "))));
     }
 
     // every chunk of the input exactly once, from the shard that ran it
@@ -73,12 +70,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
     for (s, m) in manifests.iter().enumerate() {
         for (pos, (c, _)) in m.chunks.iter().enumerate() {
             if *c >= chunks || owner[*c].replace((s, pos)).is_some() {
-                return Err(config(format!("{}: chunk {c} is out of range or in two shards", dirs[s].join(SHARD_JSON).display())));
+                return Err(Error::Config(format!("{}: chunk {c} is out of range or in two shards", dirs[s].join(SHARD_JSON).display())));
             }
         }
     }
     if let Some(c) = owner.iter().position(Option::is_none) {
-        return Err(config(format!("chunk {c} of {chunks} is in no shard: a shard did not finish (rerun it with --resume)")));
+        return Err(Error::Config(format!("chunk {c} of {chunks} is in no shard: a shard did not finish (rerun it with --resume)")));
     }
     let owner: Vec<(usize, usize)> = owner.into_iter().flatten().collect();
 
@@ -87,7 +84,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
     for (f, want) in first.files.iter().enumerate() {
         let mut sources = Vec::new();
         for (m, d) in manifests.iter().zip(dirs) {
-            let mine = m.files.get(f).filter(|x| x.name == want.name && x.header == want.header && x.trailer == want.trailer).ok_or_else(|| config(format!("{} has no {} like {}'s in its manifest", d.display(), want.name, dirs[0].display())))?;
+            let mine = m.files.get(f).filter(|x| x.name == want.name && x.header == want.header && x.trailer == want.trailer).ok_or_else(|| Error::Config(format!("{} has no {} like {}'s in its manifest", d.display(), want.name, dirs[0].display())))?;
             let p = d.join(&mine.name);
             let file = File::open(&p).map_err(|e| Error::input(&p, None, format!("cannot read: {e}")))?;
             let len = file.metadata().map_err(|e| Error::input(&p, None, e.to_string()))?.len();
@@ -131,27 +128,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
         "skipped_files": first.skipped_files,
         "settings": first.run["settings"],
         "shards": shards,
-        "counts": {
-            "articles": total.articles,
-            "articles_failed": total.articles_failed,
-            "input_errors": first.input_errors.len(),
-            "sentences": total.sentences,
-            "officials": total.officials,
-            "grades": total.grades,
-            "labels": total.labels,
-        },
+        "counts": total.counts(first.input_errors.len()),
         "wall_seconds": started.elapsed().as_secs_f64(),
         "errors": errors,
     });
     output::write_json(&out.join(output::RUN_JSON), &run)?;
-    Ok(Summary {
-        articles: total.articles,
-        articles_failed: total.articles_failed,
-        input_errors: first.input_errors.len(),
-        sentences: total.sentences,
-        officials: total.officials,
-        grades: total.grades,
-        wall_seconds: started.elapsed().as_secs_f64(),
-        sentences_per_second: 0.0,
-    })
+    Ok(total.summary(first.input_errors.len(), started.elapsed().as_secs_f64(), 0.0))
 }

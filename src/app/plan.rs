@@ -88,10 +88,10 @@ pub struct Chunk {
     pub articles: Range<usize>,
 }
 
-/// Every chunk of the input, `size` articles each (the last may be short).
-pub fn chunks(articles: &[Planned], size: usize) -> Vec<Chunk> {
+/// Every chunk of an input of `articles` articles, `size` articles each (the last may be short).
+pub fn chunks(articles: usize, size: usize) -> Vec<Chunk> {
     let size = size.max(1);
-    (0..articles.len()).step_by(size).enumerate().map(|(index, start)| Chunk { index, articles: start..(start + size).min(articles.len()) }).collect()
+    (0..articles).step_by(size).enumerate().map(|(index, start)| Chunk { index, articles: start..(start + size).min(articles) }).collect()
 }
 
 /// The chunks one shard runs (all of them without a shard).
@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn shards_partition_the_chunks_and_every_shard_gets_a_share() {
         let articles = planned(6400);
-        let all = chunks(&articles, 64);
+        let all = chunks(articles.len(), 64);
         assert_eq!(all.len(), 100);
         let mut owner = vec![usize::MAX; all.len()];
         for k in 0..3 {
@@ -139,7 +139,7 @@ mod tests {
         assert!(owner.iter().all(|&o| o < 3), "a chunk in no shard");
         // chunks are the same cut with and without sharding
         assert_eq!(shard_chunks(all.clone(), None), all);
-        assert_eq!(chunks(&planned(65), 64).last().unwrap().articles, 64..65);
+        assert_eq!(chunks(65, 64).last().unwrap().articles, 64..65);
     }
 
     #[test]

@@ -162,31 +162,21 @@ pub fn header_line(columns: &[&str]) -> Vec<u8> {
 /// Write rows as CSV with a header taken from the row type (header written even with no rows).
 pub fn write_csv<T: Serialize>(path: &Path, header: &[&str], rows: impl IntoIterator<Item = T>) -> Result<()> {
     write_atomic(path, |w| {
-        let mut c = csv::WriterBuilder::new().has_headers(false).from_writer(w);
-        c.write_record(header)?;
-        for r in rows {
-            c.serialize(r)?;
-        }
-        c.flush()?;
-        Ok(())
+        w.write_all(&header_line(header))?;
+        append_rows(w, rows)
     })
 }
 
-pub fn write_jsonl<T: Serialize>(path: &Path, items: impl IntoIterator<Item = T>) -> Result<()> {
-    write_atomic(path, |w| {
-        for item in items {
-            serde_json::to_writer(&mut *w, &item)?;
-            w.write_all(b"\n")?;
-        }
-        Ok(())
-    })
+/// Pretty JSON and a final newline, as every JSON file of a run is written.
+pub fn json_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    let mut b = serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("json: {e}")))?;
+    b.push(b'\n');
+    Ok(b)
 }
 
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    write_atomic(path, |w| {
-        serde_json::to_writer_pretty(&mut *w, value)?;
-        w.write_all(b"\n")
-    })
+    let bytes = json_bytes(value)?;
+    write_atomic(path, |w| w.write_all(&bytes))
 }
 
 #[cfg(test)]

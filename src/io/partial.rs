@@ -128,7 +128,7 @@ impl PartialRun {
             if !p.exists() && moved.is_file() {
                 std::fs::rename(&moved, &p).map_err(io_err(&p))?;
             }
-            let f = OpenOptions::new().read(true).write(true).open(&p).map_err(|e| damaged(dir, format!("{name}: {e}")))?;
+            let mut f = OpenOptions::new().read(true).write(true).open(&p).map_err(|e| damaged(dir, format!("{name}: {e}")))?;
             let end = done.last().map_or(Some(header.len() as u64), |r| r.ends.get(*name).copied()).ok_or_else(|| damaged(dir, format!("the journal has no length for {name}")))?;
             let len = f.metadata().map_err(io_err(&p))?.len();
             if len < end {
@@ -136,7 +136,6 @@ impl PartialRun {
             }
             // bytes after the last recorded chunk belong to a chunk that never finished
             f.set_len(end).map_err(io_err(&p))?;
-            let mut f = f;
             f.seek(SeekFrom::End(0)).map_err(io_err(&p))?;
             opened.push((name.to_string(), f, header.len() as u64));
         }

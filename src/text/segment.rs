@@ -113,7 +113,6 @@ impl NewsSegmenter {
         blocks
     }
 
-    /// The word (letters and inner dots) just before byte `dot` in `s`, lower-cased.
     /// The word (letters, digits, inner dots) that ends at `dot`, as written.
     fn word_before(s: &str, dot: usize) -> &str {
         let start = s[..dot].rfind(|c: char| !(c.is_alphanumeric() || c == '.')).map_or(0, |i| i + s[i..].chars().next().unwrap().len_utf8());
