@@ -24,6 +24,7 @@ enum Command {
     Merge(MergeArgs),
     Train(TrainArgs),
     Eval(EvalArgs),
+    Label(LabelArgs),
 }
 
 /// Split articles into sentences, label each one (strength / improvement / other), list the
@@ -377,6 +378,66 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Label a folder of new articles in the browser, to train on: units come least confident first
+/// with the model's label pre-filled (s / i / o keys, undo, notes), and officials and grade rows
+/// are editable. Every change is saved at once in the corpus format, so stopping loses nothing
+/// and starting again resumes.
+#[derive(Args)]
+#[command(after_help = "Example:\n  ofsted label new-articles/        (then open the address it prints)\n\n\
+DIR holds articles/*.txt (one article per file, id = file name). Saved in DIR, each file replaced atomically on every change: \
+sentences.csv (only the units you labelled), officials.csv and grades.csv (the articles you checked), \
+notes.csv (your notes) and checked.csv (which articles' officials and grades you checked). \
+After labelling: ofsted train --data corpus/ DIR --init models/default --out models/next, then ofsted eval --compare.\n\
+The server listens on 127.0.0.1 only and answers only to localhost names unless --host says otherwise.\n\
+Exit status: 2 when the folder's files have problems (each named with file and line) or the port is taken.")]
+struct LabelArgs {
+    /// Folder of articles to label (DIR/articles/*.txt; label files are written beside it)
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Model whose labels are suggested [default: MODELS_DIR/default]
+    #[arg(long, env = "OFSTED_MODEL", value_name = "DIR")]
+    model: Option<PathBuf>,
+    /// Folder holding encoder/, ner/ and default/ [default: ./models, else the checkout's models/]
+    #[arg(long, env = "OFSTED_MODELS_DIR", value_name = "DIR")]
+    models_dir: Option<PathBuf>,
+    /// Port to listen on; 0 takes any free one (the address is printed on stdout)
+    #[arg(long, env = "OFSTED_LABEL_PORT", default_value_t = 8421)]
+    port: u16,
+    /// Address to listen on. Anything but a loopback address lets other machines read and change the labels
+    #[arg(long, env = "OFSTED_LABEL_HOST", default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// Precision of the models reading the articles (as for classify)
+    #[arg(long, env = "OFSTED_PRECISION", value_enum, default_value_t = Precision::BFloat16)]
+    precision: Precision,
+    /// Threads for model inference [default: all cores]
+    #[arg(long, env = "OFSTED_THREADS")]
+    threads: Option<usize>,
+    #[arg(long, short, env = "OFSTED_QUIET")]
+    quiet: bool,
+}
+
+fn label(a: LabelArgs) -> anyhow::Result<ExitCode> {
+    let models = models_dir(a.models_dir.as_deref())?;
+    let cfg = ofsted::app::config::LabelConfig {
+        dir: a.dir,
+        models: ModelPaths::new(&models, a.model),
+        runtime: Runtime::with_precision(a.threads, DEFAULT_BATCH_SIZE, true, a.precision)?.with_batching(Some(DEFAULT_BATCH_TOKENS), false)?,
+        host: a.host,
+        port: a.port,
+        quiet: a.quiet,
+    };
+    ofsted::app::label::label(&cfg, |url| {
+        use std::io::Write;
+        if !cfg.quiet {
+            eprintln!("[ofsted] labelling {} at {url}  (open it in a browser)", cfg.dir.display());
+        }
+        // on stdout too, alone on its line, for scripts that start the server
+        println!("{url}");
+        let _ = std::io::stdout().flush();
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -384,6 +445,7 @@ fn main() -> ExitCode {
         Command::Merge(a) => merge(a),
         Command::Train(a) => train(a),
         Command::Eval(a) => eval(a),
+        Command::Label(a) => label(a),
     };
     match result {
         Ok(code) => code,

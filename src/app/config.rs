@@ -83,3 +83,15 @@ impl ClassifyConfig {
         Ok(self)
     }
 }
+
+#[derive(Debug, Clone)]
+pub struct LabelConfig {
+    /// The folder being labelled: `articles/*.txt`, and the label files beside it.
+    pub dir: PathBuf,
+    pub models: ModelPaths,
+    pub runtime: Runtime,
+    pub host: std::net::IpAddr,
+    /// 0 takes a free port.
+    pub port: u16,
+    pub quiet: bool,
+}

@@ -4,5 +4,6 @@
 pub mod classify;
 pub mod config;
 pub mod evaluate;
+pub mod label;
 pub mod merge;
 pub mod plan;

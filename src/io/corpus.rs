@@ -68,18 +68,8 @@ impl LabelledSet {
             }
             Err(e) => errors.push(Error::data(&articles_dir, None, format!("cannot read articles folder: {e}"))),
         }
-        let mut units = Vec::new();
-        let (rows, row_errors) = read_rows::<Row>(&sentences);
-        errors.extend(row_errors);
-        for (line, row) in rows {
-            match check_row(row, &articles) {
-                Ok(mut u) => {
-                    u.line = line.unwrap_or(0);
-                    units.push(u);
-                }
-                Err(msg) => errors.push(Error::data(&sentences, line, msg)),
-            }
-        }
+        let (units, unit_errors) = load_units(&sentences, &articles);
+        errors.extend(unit_errors);
         if errors.is_empty() {
             match sha256_file(&sentences) {
                 Ok(sha) => files.push(FileDigest { path: sentences.clone(), sha256: sha }),
@@ -100,6 +90,23 @@ impl LabelledSet {
         }
         c
     }
+}
+
+/// The rows of a `sentences.csv`, each checked against its article's text; every bad row is an
+/// error naming file and line, and reading goes on.
+pub fn load_units(sentences: &Path, articles: &BTreeMap<String, String>) -> (Vec<LabelledUnit>, Vec<Error>) {
+    let (rows, mut errors) = read_rows::<Row>(sentences);
+    let mut units = Vec::new();
+    for (line, row) in rows {
+        match check_row(row, articles) {
+            Ok(mut u) => {
+                u.line = line.unwrap_or(0);
+                units.push(u);
+            }
+            Err(msg) => errors.push(Error::data(sentences, line, msg)),
+        }
+    }
+    (units, errors)
 }
 
 /// A gold official (officials.csv): the guide's fields, plus title, ward and party.

@@ -40,10 +40,10 @@ fn code(l: Label) -> &'static str {
 
 /// Byte offsets into `text` as the page's script counts them: UTF-16 code units (JavaScript
 /// string indices), so a curly quote or an accent does not shift every highlight after it.
-struct Utf16Offsets(Vec<(usize, usize)>);
+pub struct Utf16Offsets(Vec<(usize, usize)>);
 
 impl Utf16Offsets {
-    fn of(text: &str) -> Self {
+    pub fn of(text: &str) -> Self {
         let mut at = 0;
         Utf16Offsets(text.char_indices().map(|(b, c)| {
             let here = (b, at);
@@ -51,7 +51,7 @@ impl Utf16Offsets {
             here
         }).chain(std::iter::once((text.len(), text.encode_utf16().count()))).collect())
     }
-    fn get(&self, byte: usize) -> usize {
+    pub fn get(&self, byte: usize) -> usize {
         match self.0.binary_search_by_key(&byte, |p| p.0) {
             Ok(i) => self.0[i].1,
             // not on a char boundary (never, for offsets the pipeline made): the char it is in

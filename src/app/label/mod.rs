@@ -1,0 +1,620 @@
+//! `ofsted label DIR`: turn a folder of new articles into training data in the browser.
+//!
+//! The folder's files are the truth, in the corpus format (`articles/`, `sentences.csv`,
+//! `officials.csv`, `grades.csv`), so `train --data DIR` reads them as they are; `notes.csv` and
+//! `checked.csv` hold what the corpus format has no column for. Every change rewrites its file
+//! atomically before the browser hears back, so closing the browser or killing the server loses
+//! nothing, and starting again resumes. The model's labels are suggestions only: `sentences.csv`
+//! holds the units a person labelled, never a guess.
+
+pub mod server;
+
+use crate::error::{Error, Result};
+use crate::grade::{Grade, JudgementArea};
+use crate::io::corpus::{self, GoldGrade, GoldOfficial, LabelledSet};
+use crate::io::output::write_csv;
+use crate::label::Label;
+use crate::pipeline::Doc;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+pub const SENTENCES: &str = "sentences.csv";
+pub const OFFICIALS: &str = "officials.csv";
+pub const GRADES: &str = "grades.csv";
+pub const NOTES: &str = "notes.csv";
+pub const CHECKED: &str = "checked.csv";
+
+const SENTENCE_COLUMNS: &[&str] = &["article_id", "start", "end", "label", "text"];
+const OFFICIAL_COLUMNS: &[&str] = &["article_id", "name", "title", "role", "organisation", "is_official", "ward", "party"];
+const GRADE_COLUMNS: &[&str] = &["article_id", "authority", "judgement_area", "grade"];
+const NOTE_COLUMNS: &[&str] = &["article_id", "start", "end", "note", "text"];
+const CHECKED_COLUMNS: &[&str] = &["article_id", "part"];
+
+/// A unit the segmenter found, with the model's suggestion.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    pub start: usize,
+    pub end: usize,
+    pub label: Label,
+    /// In [`Label::ALL`] order.
+    pub probs: [f32; 3],
+}
+
+impl Suggestion {
+    pub fn confidence(&self) -> f32 {
+        self.probs[self.label.index()]
+    }
+}
+
+/// One article of the folder as the model read it.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub id: String,
+    pub text: String,
+    pub units: Vec<Suggestion>,
+    /// The model's officials and grades: shown until a person checks the article's rows.
+    pub officials: Vec<GoldOfficial>,
+    pub grades: Vec<GoldGrade>,
+    /// The pipeline failed on it (it has no units then).
+    pub error: Option<String>,
+}
+
+impl Article {
+    pub fn from_doc(d: &Doc) -> Article {
+        let id = d.article.id.clone();
+        let units = d.classified().map(|u| Suggestion { start: u.start, end: u.end, label: u.label, probs: [u.p_strength, u.p_improvement, u.p_other] }).collect();
+        let officials = d
+            .officials
+            .iter()
+            .map(|o| GoldOfficial { article_id: id.clone(), name: o.name.clone(), title: o.title.clone(), role: o.role.clone(), organisation: o.organisation.clone(), is_official: o.is_official, ward: o.ward.clone(), party: o.party.clone() })
+            .collect();
+        let mut grades: Vec<GoldGrade> = Vec::new();
+        for g in &d.grades {
+            let row = GoldGrade { article_id: id.clone(), authority: g.authority.clone(), judgement_area: g.judgement_area, grade: g.grade };
+            if !grades.contains(&row) {
+                grades.push(row);
+            }
+        }
+        Article { id, text: d.article.text.clone(), units, officials, grades, error: d.error.as_ref().map(|e| e.to_string()) }
+    }
+}
+
+/// A unit of an article, by its byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct UnitKey {
+    pub article_id: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Which of an article's row lists a person has checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    Officials,
+    Grades,
+}
+
+/// A request the session turns down: the server answers 404 or 400 with the message.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Save(#[from] Error),
+}
+
+/// A person's row for an official, as the page sends it (the article comes from the request).
+#[derive(Debug, Clone, Deserialize)]
+pub struct OfficialInput {
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub organisation: String,
+    pub is_official: bool,
+    #[serde(default)]
+    pub ward: String,
+    #[serde(default)]
+    pub party: String,
+}
+
+/// A grade row as the page sends it; area and grade are checked against the guide's sets.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GradeInput {
+    pub authority: String,
+    pub judgement_area: String,
+    pub grade: String,
+}
+
+/// What one change replaced, so undo can put it back.
+#[derive(Debug, Clone)]
+enum Change {
+    Label(UnitKey, Option<Label>),
+    Note(UnitKey, Option<String>),
+    Officials(String, Option<Vec<GoldOfficial>>),
+    Grades(String, Option<Vec<GoldGrade>>),
+}
+
+/// What an undo put back, for the page to show.
+#[derive(Debug, Clone, Serialize)]
+pub struct Undone {
+    pub what: &'static str,
+    pub article_id: String,
+    /// The unit, for a label or a note.
+    pub start: Option<usize>,
+    pub end: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    /// Units to label (those a row in sentences.csv covers with other offsets are not counted).
+    pub units: usize,
+    pub labelled: usize,
+    /// Labelled units by label, in [`Label::ALL`] order.
+    pub by_label: [usize; 3],
+    /// Labelled units where the person chose the model's suggestion.
+    pub agreed: usize,
+    pub articles: usize,
+    pub officials_checked: usize,
+    pub grades_checked: usize,
+}
+
+/// A unit waiting for a label, with the article around it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueItem {
+    pub article_id: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub suggestion: Label,
+    pub probs: [f32; 3],
+    /// 0-based position of the unit in its article, and the article's unit count.
+    pub index: usize,
+    pub of: usize,
+    pub headline: Option<String>,
+    /// Up to two units before and one after, in article order.
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+}
+
+/// The labelling state of one folder.
+pub struct Session {
+    dir: PathBuf,
+    articles: BTreeMap<String, Article>,
+    labels: BTreeMap<UnitKey, Label>,
+    /// Rows of sentences.csv that are no unit of the segmenter (labelled by hand with other
+    /// offsets): written back as they are, and the units they overlap are not asked for.
+    kept: Vec<corpus::LabelledUnit>,
+    covered: BTreeSet<UnitKey>,
+    notes: BTreeMap<UnitKey, String>,
+    officials: BTreeMap<String, Vec<GoldOfficial>>,
+    grades: BTreeMap<String, Vec<GoldGrade>>,
+    undo: Vec<Change>,
+}
+
+/// Make the folder's label files exist (header only when new), so a fresh folder of articles
+/// loads like a labelled one; then load and check every row against its article.
+pub fn open_folder(dir: &Path) -> std::result::Result<LabelledSet, Vec<Error>> {
+    if !dir.join("articles").is_dir() {
+        return Err(vec![Error::Config(format!("{}: no articles/ folder (put one .txt file per article in {})", dir.display(), dir.join("articles").display()))]);
+    }
+    for (file, columns) in [(SENTENCES, SENTENCE_COLUMNS), (OFFICIALS, OFFICIAL_COLUMNS), (GRADES, GRADE_COLUMNS)] {
+        let path = dir.join(file);
+        if !path.exists() {
+            write_csv(&path, columns, std::iter::empty::<()>()).map_err(|e| vec![e])?;
+        }
+    }
+    LabelledSet::load(dir)
+}
+
+#[derive(Deserialize)]
+struct NoteRow {
+    article_id: String,
+    start: usize,
+    end: usize,
+    note: String,
+}
+
+#[derive(Deserialize)]
+struct CheckedRow {
+    article_id: String,
+    part: Part,
+}
+
+impl Session {
+    /// The session of `set` (from [`open_folder`]) with the model's reading of its articles.
+    /// Every problem in the folder's files is returned, each naming file and line.
+    pub fn new(set: LabelledSet, articles: Vec<Article>) -> std::result::Result<Session, Vec<Error>> {
+        let dir = set.dir.clone();
+        let mut errors = Vec::new();
+        let officials = set.officials().unwrap_or_else(|e| {
+            errors.extend(e);
+            Vec::new()
+        });
+        let grades = set.grades().unwrap_or_else(|e| {
+            errors.extend(e);
+            Vec::new()
+        });
+        let articles: BTreeMap<String, Article> = articles.into_iter().map(|a| (a.id.clone(), a)).collect();
+        let mut s = Session { dir: dir.clone(), articles, labels: BTreeMap::new(), kept: Vec::new(), covered: BTreeSet::new(), notes: BTreeMap::new(), officials: BTreeMap::new(), grades: BTreeMap::new(), undo: Vec::new() };
+        for u in set.units {
+            let key = UnitKey { article_id: u.article_id.clone(), start: u.start, end: u.end };
+            if s.unit(&key).is_some() {
+                s.labels.insert(key, u.label);
+            } else {
+                s.kept.push(u);
+            }
+        }
+        for k in &s.kept {
+            if let Some(a) = s.articles.get(&k.article_id) {
+                for u in a.units.iter().filter(|u| u.start < k.end && k.start < u.end) {
+                    s.covered.insert(UnitKey { article_id: a.id.clone(), start: u.start, end: u.end });
+                }
+            }
+        }
+        for o in officials {
+            s.officials.entry(o.article_id.clone()).or_default().push(o);
+        }
+        for g in grades {
+            s.grades.entry(g.article_id.clone()).or_default().push(g);
+        }
+        for (path, rows) in [(NOTES, false), (CHECKED, true)].map(|(f, c)| (dir.join(f), c)) {
+            if !path.exists() {
+                continue;
+            }
+            if rows {
+                let (parsed, errs) = corpus::read_rows::<CheckedRow>(&path);
+                errors.extend(errs);
+                for (line, r) in parsed {
+                    match (s.articles.contains_key(&r.article_id), r.part) {
+                        (false, _) => errors.push(Error::data(&path, line, format!("no such article {:?}", r.article_id))),
+                        (true, Part::Officials) => drop(s.officials.entry(r.article_id).or_default()),
+                        (true, Part::Grades) => drop(s.grades.entry(r.article_id).or_default()),
+                    }
+                }
+            } else {
+                let (parsed, errs) = corpus::read_rows::<NoteRow>(&path);
+                errors.extend(errs);
+                for (line, r) in parsed {
+                    let key = UnitKey { article_id: r.article_id, start: r.start, end: r.end };
+                    if s.articles.get(&key.article_id).is_some_and(|a| a.text.get(key.start..key.end).is_some()) {
+                        s.notes.insert(key, r.note);
+                    } else {
+                        errors.push(Error::data(&path, line, format!("article {:?} has no text at {}..{}", key.article_id, key.start, key.end)));
+                    }
+                }
+            }
+        }
+        if errors.is_empty() { Ok(s) } else { Err(errors) }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn articles(&self) -> impl Iterator<Item = &Article> {
+        self.articles.values()
+    }
+
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.articles.get(id)
+    }
+
+    fn unit(&self, key: &UnitKey) -> Option<&Suggestion> {
+        self.articles.get(&key.article_id)?.units.iter().find(|u| u.start == key.start && u.end == key.end)
+    }
+
+    pub fn label_of(&self, key: &UnitKey) -> Option<Label> {
+        self.labels.get(key).copied()
+    }
+
+    pub fn note_of(&self, key: &UnitKey) -> Option<&str> {
+        self.notes.get(key).map(String::as_str)
+    }
+
+    pub fn is_covered(&self, key: &UnitKey) -> bool {
+        self.covered.contains(key)
+    }
+
+    /// An article's officials: the checked rows, else the model's (and whether they are checked).
+    pub fn officials_of(&self, id: &str) -> (Vec<GoldOfficial>, bool) {
+        match self.officials.get(id) {
+            Some(rows) => (rows.clone(), true),
+            None => (self.articles.get(id).map(|a| a.officials.clone()).unwrap_or_default(), false),
+        }
+    }
+
+    pub fn grades_of(&self, id: &str) -> (Vec<GoldGrade>, bool) {
+        match self.grades.get(id) {
+            Some(rows) => (rows.clone(), true),
+            None => (self.articles.get(id).map(|a| a.grades.clone()).unwrap_or_default(), false),
+        }
+    }
+
+    pub fn progress(&self) -> Progress {
+        let mut p = Progress { units: 0, labelled: 0, by_label: [0; 3], agreed: 0, articles: self.articles.len(), officials_checked: self.officials.len(), grades_checked: self.grades.len() };
+        for a in self.articles.values() {
+            for u in &a.units {
+                let key = UnitKey { article_id: a.id.clone(), start: u.start, end: u.end };
+                if self.covered.contains(&key) {
+                    continue;
+                }
+                p.units += 1;
+                if let Some(l) = self.labels.get(&key) {
+                    p.labelled += 1;
+                    p.by_label[l.index()] += 1;
+                    p.agreed += usize::from(*l == u.label);
+                }
+            }
+        }
+        p
+    }
+
+    /// Units without a label, least confident suggestion first across all articles
+    /// (uncertainty sampling: a person's label is worth most where the model is unsure).
+    pub fn queue(&self, limit: usize) -> Vec<QueueItem> {
+        let mut waiting: Vec<(f32, &Article, usize)> = Vec::new();
+        for a in self.articles.values() {
+            for (i, u) in a.units.iter().enumerate() {
+                let key = UnitKey { article_id: a.id.clone(), start: u.start, end: u.end };
+                if !self.labels.contains_key(&key) && !self.covered.contains(&key) {
+                    waiting.push((u.confidence(), a, i));
+                }
+            }
+        }
+        waiting.sort_by(|x, y| x.0.total_cmp(&y.0).then_with(|| x.1.id.cmp(&y.1.id)).then(x.2.cmp(&y.2)));
+        waiting.into_iter().take(limit).map(|(_, a, i)| queue_item(a, i)).collect()
+    }
+
+    pub fn set_label(&mut self, key: UnitKey, label: Option<Label>) -> std::result::Result<(), Refused> {
+        if self.unit(&key).is_none() {
+            return Err(self.no_unit(&key));
+        }
+        self.apply(Change::Label(key, label))
+    }
+
+    pub fn set_note(&mut self, key: UnitKey, note: String) -> std::result::Result<(), Refused> {
+        if self.unit(&key).is_none() {
+            return Err(self.no_unit(&key));
+        }
+        let note = note.trim().to_string();
+        self.apply(Change::Note(key, (!note.is_empty()).then_some(note)))
+    }
+
+    pub fn set_officials(&mut self, id: &str, rows: Vec<OfficialInput>) -> std::result::Result<(), Refused> {
+        self.known(id)?;
+        let mut out = Vec::new();
+        for (n, r) in rows.into_iter().enumerate() {
+            let t = |s: String| s.trim().to_string();
+            let name = t(r.name);
+            if name.is_empty() {
+                return Err(Refused::Invalid(format!("row {}: a person needs a name", n + 1)));
+            }
+            out.push(GoldOfficial { article_id: id.to_string(), name, title: t(r.title), role: t(r.role), organisation: t(r.organisation), is_official: r.is_official, ward: t(r.ward), party: t(r.party) });
+        }
+        self.apply(Change::Officials(id.to_string(), Some(out)))
+    }
+
+    pub fn set_grades(&mut self, id: &str, rows: Vec<GradeInput>) -> std::result::Result<(), Refused> {
+        self.known(id)?;
+        let mut out: Vec<GoldGrade> = Vec::new();
+        for (n, r) in rows.into_iter().enumerate() {
+            let bad = |m: String| Refused::Invalid(format!("row {}: {m}", n + 1));
+            let authority = r.authority.trim().to_string();
+            if authority.is_empty() {
+                return Err(bad("a grade row needs an authority".into()));
+            }
+            let judgement_area: JudgementArea = r.judgement_area.parse().map_err(bad)?;
+            let grade: Grade = r.grade.parse().map_err(bad)?;
+            let row = GoldGrade { article_id: id.to_string(), authority, judgement_area, grade };
+            if !out.contains(&row) {
+                out.push(row);
+            }
+        }
+        self.apply(Change::Grades(id.to_string(), Some(out)))
+    }
+
+    /// Put back what the last change replaced (changes of this server's run only).
+    pub fn undo(&mut self) -> std::result::Result<Option<Undone>, Refused> {
+        let Some(last) = self.undo.pop() else { return Ok(None) };
+        let undone = match &last {
+            Change::Label(k, _) => Undone { what: "label", article_id: k.article_id.clone(), start: Some(k.start), end: Some(k.end) },
+            Change::Note(k, _) => Undone { what: "note", article_id: k.article_id.clone(), start: Some(k.start), end: Some(k.end) },
+            Change::Officials(id, _) => Undone { what: "officials", article_id: id.clone(), start: None, end: None },
+            Change::Grades(id, _) => Undone { what: "grades", article_id: id.clone(), start: None, end: None },
+        };
+        let inverse = self.swap(last);
+        if let Err(e) = self.save(&inverse) {
+            // the file still holds the change: keep memory the same, and undo stays possible
+            let redo = self.swap(inverse);
+            self.undo.push(redo);
+            return Err(e.into());
+        }
+        Ok(Some(undone))
+    }
+
+    fn known(&self, id: &str) -> std::result::Result<(), Refused> {
+        if self.articles.contains_key(id) { Ok(()) } else { Err(Refused::NotFound(format!("no article {id:?} in {}", self.dir.display()))) }
+    }
+
+    fn no_unit(&self, key: &UnitKey) -> Refused {
+        match self.known(&key.article_id) {
+            Err(e) => e,
+            Ok(()) => Refused::NotFound(format!("article {:?} has no unit at {}..{}", key.article_id, key.start, key.end)),
+        }
+    }
+
+    /// Make `change` in memory and return the change that reverses it.
+    fn swap(&mut self, change: Change) -> Change {
+        fn put<K: Ord + Clone, V>(map: &mut BTreeMap<K, V>, k: &K, v: Option<V>) -> Option<V> {
+            match v {
+                Some(v) => map.insert(k.clone(), v),
+                None => map.remove(k),
+            }
+        }
+        match change {
+            Change::Label(k, v) => {
+                let old = put(&mut self.labels, &k, v);
+                Change::Label(k, old)
+            }
+            Change::Note(k, v) => {
+                let old = put(&mut self.notes, &k, v);
+                Change::Note(k, old)
+            }
+            Change::Officials(id, v) => {
+                let old = put(&mut self.officials, &id, v);
+                Change::Officials(id, old)
+            }
+            Change::Grades(id, v) => {
+                let old = put(&mut self.grades, &id, v);
+                Change::Grades(id, old)
+            }
+        }
+    }
+
+    /// Make a change and save it; if saving fails, memory goes back to what the files hold.
+    fn apply(&mut self, change: Change) -> std::result::Result<(), Refused> {
+        let inverse = self.swap(change);
+        match self.save(&inverse) {
+            Ok(()) => {
+                self.undo.push(inverse);
+                Ok(())
+            }
+            Err(e) => {
+                self.swap(inverse);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Rewrite the files a change of this kind touches, each atomically.
+    fn save(&self, change: &Change) -> Result<()> {
+        match change {
+            Change::Label(..) => self.save_sentences(),
+            Change::Note(..) => self.save_notes(),
+            // rows first: killed between the two writes, an article keeps its rows (and rows
+            // alone mark it checked), at worst an emptied list shows the model's rows again
+            Change::Officials(..) => self.save_officials().and_then(|_| self.save_checked()),
+            Change::Grades(..) => self.save_grades().and_then(|_| self.save_checked()),
+        }
+    }
+
+    fn save_sentences(&self) -> Result<()> {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            article_id: &'a str,
+            start: usize,
+            end: usize,
+            label: Label,
+            text: &'a str,
+        }
+        let mut rows: Vec<Out> = self.labels.iter().filter_map(|(k, l)| self.articles.get(&k.article_id).map(|a| Out { article_id: &k.article_id, start: k.start, end: k.end, label: *l, text: &a.text[k.start..k.end] })).collect();
+        rows.extend(self.kept.iter().map(|u| Out { article_id: &u.article_id, start: u.start, end: u.end, label: u.label, text: &u.text }));
+        rows.sort_by(|a, b| (a.article_id, a.start, a.end).cmp(&(b.article_id, b.start, b.end)));
+        write_csv(&self.dir.join(SENTENCES), SENTENCE_COLUMNS, rows)
+    }
+
+    fn save_notes(&self) -> Result<()> {
+        let rows = self.notes.iter().map(|(k, n)| (&k.article_id, k.start, k.end, n, self.articles.get(&k.article_id).and_then(|a| a.text.get(k.start..k.end)).unwrap_or("")));
+        write_csv(&self.dir.join(NOTES), NOTE_COLUMNS, rows)
+    }
+
+    fn save_officials(&self) -> Result<()> {
+        write_csv(&self.dir.join(OFFICIALS), OFFICIAL_COLUMNS, self.officials.values().flatten())
+    }
+
+    fn save_grades(&self) -> Result<()> {
+        write_csv(&self.dir.join(GRADES), GRADE_COLUMNS, self.grades.values().flatten())
+    }
+
+    fn save_checked(&self) -> Result<()> {
+        let rows = self.officials.keys().map(|id| (id, Part::Officials)).chain(self.grades.keys().map(|id| (id, Part::Grades)));
+        let mut rows: Vec<_> = rows.collect();
+        rows.sort();
+        write_csv(&self.dir.join(CHECKED), CHECKED_COLUMNS, rows)
+    }
+}
+
+fn queue_item(a: &Article, i: usize) -> QueueItem {
+    let u = &a.units[i];
+    let text = |j: usize| a.text[a.units[j].start..a.units[j].end].to_string();
+    QueueItem {
+        article_id: a.id.clone(),
+        start: u.start,
+        end: u.end,
+        text: text(i),
+        suggestion: u.label,
+        probs: u.probs,
+        index: i,
+        of: a.units.len(),
+        headline: (i > 0).then(|| text(0)),
+        before: (i.saturating_sub(2).max(1)..i).map(text).collect(),
+        after: (i + 1..(i + 2).min(a.units.len())).map(text).collect(),
+    }
+}
+
+/// The commands that come after labelling, for the page and the terminal.
+pub fn next_steps(dir: &Path) -> Vec<String> {
+    let d = dir.display();
+    vec![
+        format!("ofsted train --data corpus/ {d} --init models/default --out models/next"),
+        "ofsted eval --out reports/default".to_string(),
+        "ofsted eval --model models/next --out reports/next".to_string(),
+        "ofsted eval --compare reports/default reports/next --out reports/diff".to_string(),
+    ]
+}
+
+/// `ofsted label`: check the folder, read its articles with the models, then serve the page
+/// until the process is stopped. `ready` gets the page's address once the server listens.
+pub fn label(cfg: &crate::app::config::LabelConfig, ready: impl FnOnce(&str)) -> Result<()> {
+    use crate::progress::{Mode, Progress};
+    let mode = Mode::detect(cfg.quiet);
+    let say = |m: &str| {
+        if mode != Mode::Quiet {
+            eprintln!("[ofsted] {m}")
+        }
+    };
+    let problems = |dir: &Path, errs: Vec<Error>| {
+        let n = errs.len();
+        let list: Vec<String> = errs.iter().take(20).map(|e| format!("  {e}")).collect();
+        Error::data(dir, None, format!("{n} problem(s) in the folder's files; mend them and start again:\n{}{}", list.join("\n"), if n > 20 { "\n  …" } else { "" }))
+    };
+    let set = open_folder(&cfg.dir).map_err(|e| match e.as_slice() {
+        [Error::Config(_)] => e.into_iter().next().unwrap_or_else(|| Error::Config(String::new())),
+        _ => problems(&cfg.dir, e),
+    })?;
+    if set.articles.is_empty() {
+        return Err(Error::Config(format!("{}: no .txt articles in it", cfg.dir.join("articles").display())));
+    }
+    // listen before the slow part, so a port in use fails at once
+    let listening = server::bind(cfg.host, cfg.port)?;
+    let (pipeline, _) = crate::app::classify::load_pipeline(&cfg.models, &cfg.runtime)?;
+    let inputs: Vec<crate::io::input::Article> =
+        set.articles.iter().map(|(id, text)| crate::io::input::Article { id: id.clone(), source: cfg.dir.join("articles").join(format!("{id}.txt")), line: None, text: text.clone() }).collect();
+    say(&format!("reading {} articles with the models for suggestions", inputs.len()));
+    let progress = Progress::new(mode, "articles", inputs.len() as u64);
+    let docs = pipeline.run(inputs, &progress);
+    progress.finish();
+    let articles: Vec<Article> = docs.iter().map(Article::from_doc).collect();
+    for a in articles.iter().filter(|a| a.error.is_some()) {
+        eprintln!("[ofsted] error: {} (it has no units to label)", a.error.as_deref().unwrap_or_default());
+    }
+    let dir = set.dir.clone();
+    let mut session = Session::new(set, articles).map_err(|e| problems(&dir, e))?;
+    let p = session.progress();
+    say(&format!("{} of {} units labelled, officials checked in {} and grades in {} of {} articles", p.labelled, p.units, p.officials_checked, p.grades_checked, p.articles));
+    if !cfg.host.is_loopback() {
+        say(&format!("listening on {}: anyone who can reach it can read and change the labels", cfg.host));
+    }
+    let url = listening.url();
+    say(&format!("every change is saved at once to {}; stop with Ctrl-C, start again to resume. Then:\n  {}", dir.display(), next_steps(&dir).join("\n  ")));
+    ready(&url);
+    listening.serve(&mut session);
+    Ok(())
+}
