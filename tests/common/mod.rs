@@ -43,6 +43,25 @@ impl Ofsted {
         c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
         c.spawn().expect("start ofsted")
     }
+    /// Start a server (`ofsted label ... --port 0`) and wait for the address it prints on stdout.
+    pub fn serve(self) -> Served {
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let mut c = self.command();
+        c.stdout(std::process::Stdio::piped()).stderr(log.reopen().unwrap());
+        let mut child = c.spawn().expect("start ofsted");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let url = rx.recv_timeout(std::time::Duration::from_secs(600)).unwrap_or_default().trim().to_string();
+        let served = Served { child, url, log };
+        assert!(served.url.starts_with("http://"), "the server printed its address:\n{}", served.log());
+        served
+    }
     fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_ofsted"));
         c.args(&self.args).env_remove("OFSTED_OUT").env_remove("OFSTED_MODEL").env_remove("OFSTED_MODELS_DIR");
@@ -57,6 +76,30 @@ impl Ofsted {
             c.current_dir(d);
         }
         c
+    }
+}
+
+/// A running server; killed (as by `kill -9`) when dropped or by [`Served::kill`].
+pub struct Served {
+    pub child: std::process::Child,
+    pub url: String,
+    log: tempfile::NamedTempFile,
+}
+
+impl Served {
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap_or_default()
+    }
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -92,12 +135,16 @@ fn chromium() -> PathBuf {
 
 /// Headless Chromium on a page (`#fragment` allowed), with console messages on stderr.
 pub fn headless(extra: &[&str], page: &Path, fragment: &str) -> std::process::Output {
+    headless_url(extra, &format!("file://{}{fragment}", page.display()))
+}
+
+pub fn headless_url(extra: &[&str], url: &str) -> std::process::Output {
     let profile = tempfile::tempdir().unwrap();
     Command::new(chromium())
         .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0"])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(extra)
-        .arg(format!("file://{}{fragment}", page.display()))
+        .arg(url)
         .output()
         .expect("run chromium")
 }

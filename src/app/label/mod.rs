@@ -618,3 +618,170 @@ pub fn label(cfg: &crate::app::config::LabelConfig, ready: impl FnOnce(&str)) ->
     listening.serve(&mut session);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "Council rated good\n\nInspectors praised leaders. Plans for care leavers are weak. The visit was in May.\n";
+    const B: &str = "Trust judged inadequate\n\nChildren wait too long for help.\n";
+
+    /// A folder of two articles, with units where `A` and `B` have sentences and invented suggestions.
+    fn folder() -> (tempfile::TempDir, Vec<Article>) {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("articles")).unwrap();
+        std::fs::write(d.path().join("articles/a.txt"), A).unwrap();
+        std::fs::write(d.path().join("articles/b.txt"), B).unwrap();
+        let units = |text: &str, parts: &[(&str, [f32; 3])]| -> Vec<Suggestion> {
+            parts.iter().map(|(s, probs)| {
+                let start = text.find(s).unwrap();
+                let p = crate::model::classifier::Prediction::from_probs(*probs);
+                Suggestion { start, end: start + s.len(), label: p.label, probs: *probs }
+            }).collect()
+        };
+        let a = Article {
+            id: "a".into(),
+            text: A.into(),
+            units: units(A, &[("Council rated good", [0.9, 0.05, 0.05]), ("Inspectors praised leaders.", [0.5, 0.1, 0.4]), ("Plans for care leavers are weak.", [0.2, 0.7, 0.1]), ("The visit was in May.", [0.1, 0.1, 0.8])]),
+            officials: vec![GoldOfficial { article_id: "a".into(), name: "Jo Bloggs".into(), title: "Cllr".into(), role: "leader".into(), organisation: "Council".into(), is_official: true, ward: String::new(), party: String::new() }],
+            grades: vec![GoldGrade { article_id: "a".into(), authority: "Council".into(), judgement_area: JudgementArea::Overall, grade: Grade::Good }],
+            error: None,
+        };
+        let b = Article { id: "b".into(), text: B.into(), units: units(B, &[("Trust judged inadequate", [0.1, 0.45, 0.45]), ("Children wait too long for help.", [0.05, 0.9, 0.05])]), officials: vec![], grades: vec![], error: None };
+        (d, vec![a, b])
+    }
+
+    fn open(dir: &Path, articles: &[Article]) -> Session {
+        Session::new(open_folder(dir).unwrap(), articles.to_vec()).unwrap()
+    }
+
+    fn key(article: &Article, unit: usize) -> UnitKey {
+        UnitKey { article_id: article.id.clone(), start: article.units[unit].start, end: article.units[unit].end }
+    }
+
+    fn texts(q: &[QueueItem]) -> Vec<&str> {
+        q.iter().map(|i| i.text.as_str()).collect()
+    }
+
+    #[test]
+    fn the_queue_is_least_confident_first_across_articles_and_drops_labelled_units() {
+        let (d, arts) = folder();
+        let mut s = open(d.path(), &arts);
+        let q = s.queue(10);
+        assert_eq!(texts(&q), ["Trust judged inadequate", "Inspectors praised leaders.", "Plans for care leavers are weak.", "The visit was in May.", "Council rated good", "Children wait too long for help."]);
+        assert_eq!((q[1].headline.as_deref(), q[1].before.len(), q[1].after.as_slice()), (Some("Council rated good"), 0, &["Plans for care leavers are weak.".to_string()][..]));
+        assert_eq!(q[3].before, ["Inspectors praised leaders.", "Plans for care leavers are weak."], "two units before, not the headline again");
+        s.set_label(key(&arts[1], 0), Some(Label::Improvement)).unwrap();
+        assert_eq!(texts(&s.queue(2)), ["Inspectors praised leaders.", "Plans for care leavers are weak."]);
+        let p = s.progress();
+        assert_eq!((p.units, p.labelled, p.by_label, p.agreed), (6, 1, [0, 1, 0], 1), "improvement was the suggestion (ties go to the earlier label)");
+    }
+
+    #[test]
+    fn every_change_is_on_disk_at_once_and_a_new_session_resumes_it() {
+        let (d, arts) = folder();
+        let mut s = open(d.path(), &arts);
+        s.set_label(key(&arts[0], 2), Some(Label::Improvement)).unwrap();
+        s.set_label(key(&arts[0], 1), Some(Label::Other)).unwrap();
+        s.set_label(key(&arts[0], 1), Some(Label::Strength)).unwrap();
+        s.set_note(key(&arts[0], 1), " praise in the report's words ".into()).unwrap();
+        s.set_officials("a", vec![OfficialInput { name: " Jo Bloggs ".into(), title: "Cllr".into(), role: "cabinet member for children".into(), organisation: "Council".into(), is_official: true, ward: String::new(), party: "Labour".into() }]).unwrap();
+        s.set_grades("b", vec![]).unwrap();
+        let csv = std::fs::read_to_string(d.path().join(SENTENCES)).unwrap();
+        assert_eq!(csv, "article_id,start,end,label,text\na,20,47,strength,Inspectors praised leaders.\na,48,80,improvement,Plans for care leavers are weak.\n");
+        // the files are corpus data: what train and eval read
+        let set = LabelledSet::load(d.path()).unwrap();
+        assert_eq!(set.counts(), [1, 1, 0]);
+        assert_eq!(set.officials().unwrap()[0].role, "cabinet member for children");
+        assert!(set.grades().unwrap().is_empty());
+
+        let again = open(d.path(), &arts);
+        assert_eq!(again.label_of(&key(&arts[0], 1)), Some(Label::Strength));
+        assert_eq!(again.note_of(&key(&arts[0], 1)), Some("praise in the report's words"));
+        assert_eq!(again.officials_of("a"), (vec![GoldOfficial { article_id: "a".into(), name: "Jo Bloggs".into(), title: "Cllr".into(), role: "cabinet member for children".into(), organisation: "Council".into(), is_official: true, ward: String::new(), party: "Labour".into() }], true));
+        assert_eq!(again.grades_of("b"), (vec![], true), "checked and found to have no grades is not the same as not checked");
+        assert_eq!(again.grades_of("a"), (arts[0].grades.clone(), false), "unchecked: the model's rows, not saved");
+        assert_eq!(again.progress().labelled, 2);
+    }
+
+    #[test]
+    fn undo_puts_back_each_kind_of_change_in_memory_and_on_disk() {
+        let (d, arts) = folder();
+        let mut s = open(d.path(), &arts);
+        s.set_label(key(&arts[0], 1), Some(Label::Other)).unwrap();
+        s.set_label(key(&arts[0], 1), Some(Label::Strength)).unwrap();
+        s.set_grades("a", vec![GradeInput { authority: "Council".into(), judgement_area: "care leavers".into(), grade: "Outstanding".into() }]).unwrap();
+        let u = s.undo().unwrap().unwrap();
+        assert_eq!((u.what, u.article_id.as_str()), ("grades", "a"));
+        assert_eq!(s.grades_of("a").1, false);
+        assert_eq!(std::fs::read_to_string(d.path().join(GRADES)).unwrap(), "article_id,authority,judgement_area,grade\n");
+        assert_eq!(std::fs::read_to_string(d.path().join(CHECKED)).unwrap(), "article_id,part\n");
+        s.undo().unwrap();
+        assert_eq!(s.label_of(&key(&arts[0], 1)), Some(Label::Other), "back to the label before");
+        assert!(std::fs::read_to_string(d.path().join(SENTENCES)).unwrap().contains(",other,Inspectors praised"));
+        let u = s.undo().unwrap().unwrap();
+        assert_eq!((u.what, u.start), ("label", Some(arts[0].units[1].start)));
+        assert_eq!(s.label_of(&key(&arts[0], 1)), None);
+        assert_eq!(std::fs::read_to_string(d.path().join(SENTENCES)).unwrap(), "article_id,start,end,label,text\n");
+        assert!(s.undo().unwrap().is_none(), "nothing left to undo");
+    }
+
+    #[test]
+    fn bad_requests_are_refused_with_what_is_wrong_and_change_nothing() {
+        let (d, arts) = folder();
+        let mut s = open(d.path(), &arts);
+        let no_unit = UnitKey { article_id: "a".into(), start: 0, end: 5 };
+        assert!(matches!(s.set_label(no_unit, Some(Label::Other)), Err(Refused::NotFound(m)) if m.contains("no unit at 0..5")));
+        let outside = UnitKey { article_id: "../../etc/passwd".into(), start: 0, end: 1 };
+        assert!(matches!(s.set_label(outside, Some(Label::Other)), Err(Refused::NotFound(m)) if m.contains("no article")));
+        let r = s.set_grades("a", vec![GradeInput { authority: "Council".into(), judgement_area: "overall effectiveness".into(), grade: "good".into() }, GradeInput { authority: "Council".into(), judgement_area: "overall".into(), grade: "good".into() }]);
+        assert!(matches!(r, Err(Refused::Invalid(m)) if m.starts_with("row 2: judgement area \"overall\" is not one of")));
+        let r = s.set_officials("a", vec![OfficialInput { name: "  ".into(), title: String::new(), role: String::new(), organisation: String::new(), is_official: false, ward: String::new(), party: String::new() }]);
+        assert!(matches!(r, Err(Refused::Invalid(m)) if m.contains("row 1: a person needs a name")));
+        assert!(s.undo().unwrap().is_none());
+        assert_eq!(s.grades_of("a").1, false);
+    }
+
+    #[test]
+    fn a_change_that_cannot_be_saved_is_not_kept_in_memory() {
+        let (d, arts) = folder();
+        let mut s = open(d.path(), &arts);
+        s.dir = d.path().join("gone");
+        let r = s.set_label(key(&arts[0], 1), Some(Label::Strength));
+        assert!(matches!(r, Err(Refused::Save(_))), "{r:?}");
+        assert_eq!(s.label_of(&key(&arts[0], 1)), None, "memory holds what the files hold");
+        assert!(s.undo().unwrap().is_none());
+    }
+
+    #[test]
+    fn rows_labelled_with_other_offsets_are_kept_and_cover_the_units_they_overlap() {
+        let (d, arts) = folder();
+        // a hand-made row over two of the segmenter's units, and one matching a unit exactly
+        std::fs::write(d.path().join(SENTENCES), "article_id,start,end,label,text\na,20,80,improvement,Inspectors praised leaders. Plans for care leavers are weak.\nb,0,23,improvement,Trust judged inadequate\n").unwrap();
+        let mut s = open(d.path(), &arts);
+        assert!(s.is_covered(&key(&arts[0], 1)) && s.is_covered(&key(&arts[0], 2)));
+        assert_eq!(s.label_of(&key(&arts[1], 0)), Some(Label::Improvement));
+        assert_eq!(texts(&s.queue(10)), ["The visit was in May.", "Council rated good", "Children wait too long for help."]);
+        assert_eq!(s.progress().units, 4);
+        s.set_label(key(&arts[0], 3), Some(Label::Other)).unwrap();
+        let csv = std::fs::read_to_string(d.path().join(SENTENCES)).unwrap();
+        assert!(csv.contains("a,20,80,improvement,Inspectors praised leaders. Plans for care leavers are weak.\n"), "the hand-made row is written back:\n{csv}");
+        assert_eq!(csv.lines().count(), 4);
+    }
+
+    #[test]
+    fn a_folder_whose_files_break_the_format_is_refused_naming_file_and_line() {
+        let (d, arts) = folder();
+        std::fs::write(d.path().join(SENTENCES), "article_id,start,end,label,text\na,0,18,strength,Council rated good\na,0,5,strength,Other words\n").unwrap();
+        let errs = open_folder(d.path()).unwrap_err();
+        assert!(errs[0].to_string().contains("sentences.csv:3"), "{}", errs[0]);
+        std::fs::write(d.path().join(SENTENCES), "article_id,start,end,label,text\n").unwrap();
+        std::fs::write(d.path().join(CHECKED), "article_id,part\nzz,officials\na,roles\n").unwrap();
+        let errs = Session::new(open_folder(d.path()).unwrap(), arts.clone()).err().unwrap();
+        let mut msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        msgs.sort();
+        assert!(msgs.len() == 2 && msgs[0].contains("checked.csv:2") && msgs[0].contains("no such article") && msgs[1].contains("checked.csv:3") && msgs[1].contains("roles"), "{msgs:?}");
+        let empty = tempfile::tempdir().unwrap();
+        assert!(open_folder(empty.path()).unwrap_err()[0].to_string().contains("no articles/ folder"));
+    }
+}

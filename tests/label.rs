@@ -1,0 +1,175 @@
+//! `ofsted label` end to end: a real server with the real models, driven over its HTTP API as
+//! the page drives it, killed and started again, its page rendered in headless Chromium, and its
+//! files read back as corpus data and trained on.
+
+mod common;
+use common::*;
+use ofsted::io::corpus::LabelledSet;
+use serde_json::{json, Value};
+use std::path::Path;
+
+fn get(url: &str) -> (u16, Value) {
+    answer(ureq::get(url).call())
+}
+
+fn post(url: &str, body: &Value) -> (u16, Value) {
+    answer(ureq::post(url).set("Content-Type", "application/json").send_string(&body.to_string()))
+}
+
+fn answer(r: Result<ureq::Response, ureq::Error>) -> (u16, Value) {
+    let resp = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    };
+    let status = resp.status();
+    let text = resp.into_string().unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+/// A folder of new articles: three corpus articles, no labels yet.
+fn folder(root: &Path) -> std::path::PathBuf {
+    let dir = root.join("new");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/articles");
+    let mut files: Vec<_> = std::fs::read_dir(&corpus).unwrap().map(|f| f.unwrap().path()).collect();
+    files.sort();
+    for f in files.iter().take(3) {
+        write(&dir.join("articles"), f.file_name().unwrap().to_str().unwrap(), &std::fs::read(f).unwrap());
+    }
+    dir
+}
+
+fn serve(dir: &Path) -> Served {
+    ofsted(&["label", "-q", "--port", "0"]).arg(dir).arg("--models-dir").arg(models()).serve()
+}
+
+const LABELS: [&str; 3] = ["strength", "improvement", "other"];
+
+#[test]
+fn labels_made_over_the_api_are_corpus_data_that_survive_a_kill_and_train_accepts() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = folder(d.path());
+    let server = serve(&dir);
+    let api = |p: &str| format!("{}api/{p}", server.url);
+    let (status, state) = get(&api("state"));
+    assert_eq!(status, 200);
+    assert_eq!(state["articles"].as_array().unwrap().len(), 3);
+    let units = state["progress"]["units"].as_u64().unwrap() as usize;
+    assert!(units > 30 && state["progress"]["labelled"] == 0, "{}", state["progress"]);
+
+    // every unit is in the queue, least confident first, with its article's text at its offsets
+    let (_, q) = get(&api("queue?limit=500"));
+    let queue = q["queue"].as_array().unwrap().clone();
+    assert_eq!(queue.len(), units);
+    let confidence = |u: &Value| u["probs"].as_array().unwrap().iter().map(|p| p.as_f64().unwrap()).fold(0.0, f64::max);
+    assert!(queue.windows(2).all(|w| confidence(&w[0]) <= confidence(&w[1])), "least confident first");
+    let text_of = |id: &str| std::fs::read_to_string(dir.join("articles").join(format!("{id}.txt"))).unwrap();
+    for u in &queue {
+        let (s, e) = (u["start"].as_u64().unwrap() as usize, u["end"].as_u64().unwrap() as usize);
+        assert_eq!(text_of(u["article_id"].as_str().unwrap())[s..e], *u["text"].as_str().unwrap());
+    }
+
+    // label the twelve least confident (all three labels), undo the last, label it again otherwise
+    let unit = |u: &Value| json!({ "article_id": u["article_id"], "start": u["start"], "end": u["end"] });
+    let with = |u: &Value, k: &str, v: Value| {
+        let mut b = unit(u);
+        b[k] = v;
+        b
+    };
+    for (n, u) in queue[..12].iter().enumerate() {
+        let (status, r) = post(&api("label"), &with(u, "label", json!(LABELS[n % 3])));
+        assert_eq!(status, 200, "{r}");
+        assert_eq!(r["progress"]["labelled"], n + 1);
+    }
+    let (_, r) = post(&api("undo"), &json!({}));
+    assert_eq!((r["undone"]["what"].as_str(), &r["undone"]["start"]), (Some("label"), &queue[11]["start"]));
+    assert_eq!(std::fs::read_to_string(dir.join("sentences.csv")).unwrap().lines().count(), 1 + 11, "the undo is on disk");
+    post(&api("label"), &with(&queue[11], "label", json!("strength")));
+    let (status, _) = post(&api("note"), &with(&queue[0], "note", json!("reaction, not a finding")));
+    assert_eq!(status, 200);
+    let (_, q) = get(&api("queue?limit=1"));
+    assert_eq!(q["queue"][0]["start"], queue[12]["start"], "labelled units leave the queue");
+
+    // officials and grades of one article: the model's rows, edited and saved as checked
+    let first = queue[0]["article_id"].as_str().unwrap().to_string();
+    let (_, art) = get(&api(&format!("article?id={first}")));
+    assert_eq!(art["officials_checked"], false);
+    let mut officials = art["officials"].as_array().unwrap().clone();
+    assert!(!officials.is_empty(), "the model found people in {first}");
+    officials[0]["role"] = json!("an edited role");
+    officials.push(json!({ "name": "Priya Okonkwo-Hale", "title": "Cllr", "role": "cabinet member for children", "organisation": "the council", "is_official": true }));
+    let (status, r) = post(&api("officials"), &json!({ "article_id": first, "rows": officials }));
+    assert_eq!(status, 200, "{r}");
+    let (status, r) = post(&api("grades"), &json!({ "article_id": first, "rows": [{ "authority": "X Council", "judgement_area": "overall effectiveness", "grade": "excellent" }] }));
+    assert_eq!(status, 400);
+    assert!(r["error"].as_str().unwrap().contains("row 1: grade \"excellent\" is not one of outstanding, good"), "{r}");
+    let grades = json!([{ "authority": "X Council", "judgement_area": "overall effectiveness", "grade": "good" }, { "authority": "X Council", "judgement_area": "care leavers", "grade": "outstanding" }]);
+    assert_eq!(post(&api("grades"), &json!({ "article_id": first, "rows": grades })).0, 200);
+
+    // what the server refuses: unknown articles and units, files, other hosts, non-JSON changes
+    assert_eq!(get(&api("article?id=..%2F..%2FCargo.toml")).0, 404);
+    assert_eq!(get(&format!("{}articles/{first}.txt", server.url)).0, 404);
+    assert_eq!(get(&format!("{}sentences.csv", server.url)).0, 404);
+    assert_eq!(post(&api("label"), &json!({ "article_id": first, "start": 0, "end": 1, "label": "other" })).0, 404);
+    assert_eq!(post(&api("label"), &with(&queue[20], "label", json!("weak"))).0, 400);
+    assert_eq!(answer(ureq::get(&api("state")).set("Host", "attacker.example").call()).0, 403, "a rebinding name is refused");
+    assert_eq!(answer(ureq::post(&api("label")).set("Content-Type", "text/plain").send_string(&with(&queue[20], "label", json!("other")).to_string())).0, 415);
+    assert_eq!(answer(ureq::get(&api("label")).call()).0, 405);
+
+    // killed: nothing is lost, and a new server resumes where this one stopped
+    server.kill();
+    let set = LabelledSet::load(&dir).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(set.units.len(), 12);
+    let mut want: Vec<(String, usize, &str)> = queue[..12].iter().enumerate().map(|(n, u)| (u["article_id"].as_str().unwrap().to_string(), u["start"].as_u64().unwrap() as usize, if n == 11 { "strength" } else { LABELS[n % 3] })).collect();
+    want.sort();
+    let got: Vec<(String, usize, &str)> = set.units.iter().map(|u| (u.article_id.clone(), u.start, u.label.as_str())).collect();
+    assert_eq!(got, want, "sentences.csv holds exactly the labels given, in article order");
+    let saved = set.officials().unwrap();
+    assert_eq!(saved.len(), officials.len());
+    assert!(saved.iter().any(|o| o.role == "an edited role") && saved.iter().any(|o| o.name == "Priya Okonkwo-Hale"));
+    assert_eq!(set.grades().unwrap().len(), 2);
+
+    let server = serve(&dir);
+    let api = |p: &str| format!("{}api/{p}", server.url);
+    let (_, q) = get(&api("queue?limit=500"));
+    assert_eq!(q["progress"]["labelled"], 12);
+    assert_eq!(q["queue"].as_array().unwrap().len(), units - 12);
+    assert_eq!(q["queue"][0]["start"], queue[12]["start"]);
+    let (_, art) = get(&api(&format!("article?id={first}")));
+    assert_eq!((&art["officials_checked"], &art["grades_checked"]), (&json!(true), &json!(true)));
+    assert_eq!(art["officials"][0]["role"], "an edited role");
+    assert!(art["units"].as_array().unwrap().iter().any(|u| u["note"] == "reaction, not a finding"));
+    let (_, r) = post(&api("undo"), &json!({}));
+    assert!(r["undone"].is_null(), "undo covers this server's changes only");
+
+    // one render of the page: it loads the queue and shows the next unit and the progress
+    let o = headless_url(&["--dump-dom", "--virtual-time-budget=10000"], &server.url);
+    let (dom, log) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(dom.contains("data-ready=\"1\""), "the page's script ran to the end:\n{log}\n{dom}");
+    assert!(!log.contains("Uncaught") && !log.contains(":ERROR:CONSOLE"), "no script errors:\n{log}");
+    let next = q["queue"][0]["text"].as_str().unwrap().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    assert!(dom.contains(&format!("<div class=\"current\" id=\"current\">{next}</div>")), "the next unit is shown:\n{dom}");
+    assert!(dom.contains(&format!("<b>12</b> of {units} units labelled")), "progress is shown");
+    let shown = q["queue"][0]["article_id"].as_str().unwrap();
+    assert!(dom.contains(&format!("<h2>{shown}</h2>")) && dom.contains("Officials and people"), "the unit's article and its rows are shown beside it");
+    server.kill();
+
+    // the folder is training data as it stands
+    let r = ofsted(&["train", "-q", "--method", "logistic", "--logistic-epochs", "20", "--data"]).arg(&dir).arg("--out").arg(d.path().join("m")).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(d.path().join("m/head.json").is_file());
+}
+
+#[test]
+fn label_refuses_a_folder_without_articles_and_files_that_break_the_format() {
+    let d = tempfile::tempdir().unwrap();
+    let r = ofsted(&["label", "--port", "0"]).arg(d.path()).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no articles/ folder"), "{}", r.stderr);
+    let dir = folder(d.path());
+    write(&dir, "sentences.csv", b"article_id,start,end,label,text\nnot-an-article,0,4,other,Text\n");
+    let r = ofsted(&["label", "--port", "0"]).arg(&dir).arg("--models-dir").arg(models()).run();
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("sentences.csv:2") && r.stderr.contains("no such article"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "no address printed: the server did not start");
+}
