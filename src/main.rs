@@ -412,6 +412,7 @@ struct LabelArgs {
     /// Threads for model inference [default: all cores]
     #[arg(long, env = "OFSTED_THREADS")]
     threads: Option<usize>,
+    /// No log lines (errors and the address are still printed)
     #[arg(long, short, env = "OFSTED_QUIET")]
     quiet: bool,
 }

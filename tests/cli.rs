@@ -163,8 +163,10 @@ fn help_explains_each_subcommand_with_an_example() {
         assert!(r.stdout.contains("Example"), "{sub} --help has an example");
         assert!(r.stdout.contains("--out"));
     }
+    let r = ofsted(&["label", "--help"]).run();
+    assert!(r.code == 0 && r.stdout.contains("Example") && r.stdout.contains("--port") && r.stdout.contains("127.0.0.1"), "{}", r.stdout);
     let r = ofsted(&["--help"]).run();
-    assert!(r.stdout.contains("classify") && r.stdout.contains("merge") && r.stdout.contains("train"));
+    assert!(r.stdout.contains("classify") && r.stdout.contains("merge") && r.stdout.contains("train") && r.stdout.contains("label"));
 }
 
 #[test]

@@ -32,7 +32,7 @@ const NOTE_COLUMNS: &[&str] = &["article_id", "start", "end", "note", "text"];
 const CHECKED_COLUMNS: &[&str] = &["article_id", "part"];
 
 /// A unit the segmenter found, with the model's suggestion.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Suggestion {
     pub start: usize,
     pub end: usize,
@@ -48,7 +48,7 @@ impl Suggestion {
 }
 
 /// One article of the folder as the model read it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
     pub id: String,
     pub text: String,
@@ -559,6 +559,55 @@ fn queue_item(a: &Article, i: usize) -> QueueItem {
     }
 }
 
+/// The models' reading of the articles, kept in the folder so starting again takes seconds, not
+/// a rerun of the models: reused for an article while its text and the models are the same.
+pub const CACHE: &str = ".ofsted-label/suggestions.json";
+
+#[derive(Serialize, Deserialize)]
+struct Cache {
+    /// sha256 of the program version and the models' files and precision.
+    models: String,
+    /// By article id: the sha256 of the text it was read from, and the reading.
+    articles: BTreeMap<String, (String, Article)>,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// Every article's reading: from the cache where its text and `models` (a description of the
+/// models) are unchanged, else from `run` (given the articles it must read). The cache is then
+/// rewritten atomically; a cache that cannot be read is ignored, one that cannot be written only
+/// costs time next start. Returns the readings in `texts` order and how many came from the cache.
+pub fn suggestions(dir: &Path, models: &serde_json::Value, texts: &BTreeMap<String, String>, run: impl FnOnce(Vec<(String, String)>) -> Result<Vec<Article>>) -> Result<(Vec<Article>, usize)> {
+    let key = sha256_hex(format!("{} {models}", env!("CARGO_PKG_VERSION")).as_bytes());
+    let path = dir.join(CACHE);
+    let mut cached: BTreeMap<String, (String, Article)> = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
+        .filter(|c| c.models == key)
+        .map(|c| c.articles)
+        .unwrap_or_default();
+    let shas: BTreeMap<&String, String> = texts.iter().map(|(id, t)| (id, sha256_hex(t.as_bytes()))).collect();
+    cached.retain(|id, (sha, _)| shas.get(id) == Some(sha));
+    let todo: Vec<(String, String)> = texts.iter().filter(|(id, _)| !cached.contains_key(*id)).map(|(id, t)| (id.clone(), t.clone())).collect();
+    let reused = texts.len() - todo.len();
+    if !todo.is_empty() {
+        for a in run(todo)? {
+            let sha = shas.get(&a.id).cloned().unwrap_or_default();
+            cached.insert(a.id.clone(), (sha, a));
+        }
+    }
+    if let Some(parent) = path.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    let cache = Cache { models: key, articles: cached };
+    let _ = crate::io::output::write_json(&path, &cache);
+    let articles = texts.keys().filter_map(|id| cache.articles.get(id).map(|(_, a)| a.clone())).collect();
+    Ok((articles, reused))
+}
+
 /// The commands that come after labelling, for the page and the terminal.
 pub fn next_steps(dir: &Path) -> Vec<String> {
     let d = dir.display();
@@ -594,14 +643,18 @@ pub fn label(cfg: &crate::app::config::LabelConfig, ready: impl FnOnce(&str)) ->
     }
     // listen before the slow part, so a port in use fails at once
     let listening = server::bind(cfg.host, cfg.port)?;
-    let (pipeline, _) = crate::app::classify::load_pipeline(&cfg.models, &cfg.runtime)?;
-    let inputs: Vec<crate::io::input::Article> =
-        set.articles.iter().map(|(id, text)| crate::io::input::Article { id: id.clone(), source: cfg.dir.join("articles").join(format!("{id}.txt")), line: None, text: text.clone() }).collect();
-    say(&format!("reading {} articles with the models for suggestions", inputs.len()));
-    let progress = Progress::new(mode, "articles", inputs.len() as u64);
-    let docs = pipeline.run(inputs, &progress);
-    progress.finish();
-    let articles: Vec<Article> = docs.iter().map(Article::from_doc).collect();
+    let (pipeline, record) = crate::app::classify::load_pipeline(&cfg.models, &cfg.runtime)?;
+    let (articles, reused) = suggestions(&cfg.dir, &record, &set.articles, |todo| {
+        say(&format!("reading {} articles with the models for suggestions", todo.len()));
+        let progress = Progress::new(mode, "articles", todo.len() as u64);
+        let inputs = todo.into_iter().map(|(id, text)| crate::io::input::Article { source: cfg.dir.join("articles").join(format!("{id}.txt")), id, line: None, text }).collect();
+        let docs = pipeline.run(inputs, &progress);
+        progress.finish();
+        Ok(docs.iter().map(Article::from_doc).collect())
+    })?;
+    if reused > 0 {
+        say(&format!("suggestions for {reused} unchanged articles from {}", cfg.dir.join(CACHE).display()));
+    }
     for a in articles.iter().filter(|a| a.error.is_some()) {
         eprintln!("[ofsted] error: {} (it has no units to label)", a.error.as_deref().unwrap_or_default());
     }
@@ -767,6 +820,30 @@ mod tests {
         let csv = std::fs::read_to_string(d.path().join(SENTENCES)).unwrap();
         assert!(csv.contains("a,20,80,improvement,Inspectors praised leaders. Plans for care leavers are weak.\n"), "the hand-made row is written back:\n{csv}");
         assert_eq!(csv.lines().count(), 4);
+    }
+
+    #[test]
+    fn suggestions_are_reused_while_an_article_and_the_models_are_unchanged() {
+        let (d, arts) = folder();
+        let mut texts: BTreeMap<String, String> = arts.iter().map(|a| (a.id.clone(), a.text.clone())).collect();
+        let read = std::cell::RefCell::new(Vec::new());
+        let run = |todo: Vec<(String, String)>| {
+            read.borrow_mut().push(todo.iter().map(|t| t.0.clone()).collect::<Vec<_>>());
+            Ok(todo.iter().map(|(id, text)| Article { text: text.clone(), ..arts.iter().find(|a| &a.id == id).unwrap().clone() }).collect())
+        };
+        let models = serde_json::json!({ "encoder": "x" });
+        let (first, reused) = suggestions(d.path(), &models, &texts, run).unwrap();
+        assert_eq!((first.len(), reused), (2, 0));
+        let (again, reused) = suggestions(d.path(), &models, &texts, run).unwrap();
+        assert_eq!(reused, 2);
+        assert_eq!(again.iter().map(|a| a.units.len()).collect::<Vec<_>>(), [4, 2]);
+        texts.insert("b".into(), format!("{B}An added line.\n"));
+        let (changed, reused) = suggestions(d.path(), &models, &texts, run).unwrap();
+        assert_eq!((reused, changed[1].text.ends_with("An added line.\n")), (1, true));
+        suggestions(d.path(), &serde_json::json!({ "encoder": "y" }), &texts, run).unwrap();
+        std::fs::write(d.path().join(CACHE), "{ torn").unwrap();
+        suggestions(d.path(), &models, &texts, run).unwrap();
+        assert_eq!(*read.borrow(), [vec!["a", "b"], vec!["b"], vec!["a", "b"], vec!["a", "b"]].map(|v| v.into_iter().map(String::from).collect::<Vec<_>>()), "read: all, (none when unchanged), the changed one, all for other models, all for a torn cache");
     }
 
     #[test]
