@@ -148,7 +148,7 @@ fn labels_made_over_the_api_are_corpus_data_that_survive_a_kill_and_train_accept
     assert!(dom.contains("data-ready=\"1\""), "the page's script ran to the end:\n{log}\n{dom}");
     assert!(!log.contains("Uncaught") && !log.contains(":ERROR:CONSOLE"), "no script errors:\n{log}");
     let next = q["queue"][0]["text"].as_str().unwrap().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    assert!(dom.contains(&format!("<div class=\"current\" id=\"current\">{next}</div>")), "the next unit is shown:\n{dom}");
+    assert!(dom.contains(&format!("\">{next}</div>")) && dom.contains("<div class=\"current\" id=\"current\""), "the next unit is shown:\n{dom}");
     assert!(dom.contains(&format!("<b>12</b> of {units} units labelled")), "progress is shown");
     let shown = q["queue"][0]["article_id"].as_str().unwrap();
     assert!(dom.contains(&format!("<h2>{shown}</h2>")) && dom.contains("Officials and people"), "the unit's article and its rows are shown beside it");
@@ -172,4 +172,71 @@ fn label_refuses_a_folder_without_articles_and_files_that_break_the_format() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("sentences.csv:2") && r.stderr.contains("no such article"), "{}", r.stderr);
     assert!(r.stdout.is_empty(), "no address printed: the server did not start");
+}
+
+/// The `data-key` the page gives the unit it shows: article id, start and end.
+fn key_of(u: &Value) -> String {
+    format!("{}|{}|{}", u["article_id"].as_str().unwrap(), u["start"], u["end"])
+}
+
+#[test]
+fn the_page_labels_by_keys_notes_and_edits_rows_in_chromium() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = folder(d.path());
+    let server = serve(&dir);
+    let (_, q) = get(&format!("{}api/queue?limit=10", server.url));
+    let q = q["queue"].as_array().unwrap().clone();
+    let mut b = Browser::open(&server.url);
+    b.wait_for("document.body.dataset.ready === '1'");
+    let shows = |b: &mut Browser, u: &Value| b.wait_for(&format!("document.getElementById('current').dataset.key === {}", json!(key_of(u))));
+    let labels = || -> Vec<(String, usize, String)> { read_csv(&dir.join("sentences.csv")).1.into_iter().map(|r| (r[0].clone(), r[1].parse().unwrap(), r[3].clone())).collect() };
+    let row = |u: &Value, l: &str| (u["article_id"].as_str().unwrap().to_string(), u["start"].as_u64().unwrap() as usize, l.to_string());
+    shows(&mut b, &q[0]);
+
+    b.key("s");
+    shows(&mut b, &q[1]);
+    assert_eq!(labels(), [row(&q[0], "strength")], "saved before the page moved on");
+    b.key("i");
+    shows(&mut b, &q[2]);
+    b.key("u");
+    shows(&mut b, &q[1]);
+    assert_eq!(labels().len(), 1, "undo took the label back off the file");
+    b.key("Enter");
+    shows(&mut b, &q[2]);
+    let suggested = q[1]["suggestion"].as_str().unwrap();
+    b.key("n");
+    shows(&mut b, &q[3]);
+    b.key("o");
+    shows(&mut b, &q[4]);
+    b.key("/");
+    assert_eq!(b.eval("document.activeElement.id"), "note");
+    b.type_text("hard to call");
+    b.key("Enter");
+    b.wait_for("document.getElementById('status').textContent === 'Note saved.'");
+    let (_, notes) = read_csv(&dir.join("notes.csv"));
+    assert_eq!((notes[0][0].as_str(), notes[0][3].as_str()), (q[4]["article_id"].as_str().unwrap(), "hard to call"));
+
+    // a unit clicked in the article is labelled instead of the queue's
+    let clicked: Value = b.eval("(() => { const s = [...document.querySelectorAll('#text .u.model')].pop(); s.click(); return [+s.dataset.start, +s.dataset.end]; })()");
+    let article = b.eval("document.querySelector('#article h2').textContent");
+    let unit = json!({ "article_id": article, "start": clicked[0], "end": clicked[1] });
+    shows(&mut b, &unit);
+    b.key("i");
+    b.wait_for(&format!("document.getElementById('current').dataset.key !== {}", json!(key_of(&unit))));
+    let mut want = vec![row(&q[0], "strength"), row(&q[1], suggested), row(&q[3], "other"), row(&unit, "improvement")];
+    want.sort();
+    assert_eq!(labels(), want);
+
+    // officials and grades edited in the page and saved as checked
+    b.eval("(() => { const i = document.querySelector('#officials input[data-f=role]'); i.value = 'role typed in the page'; i.dispatchEvent(new Event('input', { bubbles: true })); })()");
+    assert_eq!(b.eval("document.querySelector('#officials .badge').textContent"), "edited, not saved");
+    b.eval("document.querySelector('#officials [data-save]').click()");
+    b.wait_for("document.querySelector('#officials .badge').textContent === 'checked, saved'");
+    assert!(read_csv(&dir.join("officials.csv")).1.iter().any(|o| o[3] == "role typed in the page"));
+    b.eval("(() => { document.querySelector('#grades [data-add]').click(); const rows = document.querySelectorAll('#grades tr'); const last = rows[rows.length - 1]; last.querySelector('[data-f=authority]').value = 'Typed Council'; last.querySelector('[data-f=grade]').value = 'inadequate'; document.querySelector('#grades [data-save]').click(); })()");
+    b.wait_for("document.querySelector('#grades .badge').textContent === 'checked, saved'");
+    let (_, grades) = read_csv(&dir.join("grades.csv"));
+    assert!(grades.iter().any(|g| g[1] == "Typed Council" && g[2] == "overall effectiveness" && g[3] == "inadequate"), "{grades:?}");
+    assert!(b.eval("document.getElementById('progress').textContent").as_str().unwrap().contains("4 of"), "progress counts the four labels");
+    assert!(b.errors.is_empty(), "no script errors: {:?}", b.errors);
 }

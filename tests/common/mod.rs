@@ -148,3 +148,113 @@ pub fn headless_url(extra: &[&str], url: &str) -> std::process::Output {
         .output()
         .expect("run chromium")
 }
+
+/// Headless Chromium on `url`, driven through the DevTools protocol: script evaluation and key
+/// presses, as a person at the page would make them. Closed when dropped.
+pub struct Browser {
+    child: std::process::Child,
+    ws: tungstenite::WebSocket<std::net::TcpStream>,
+    next_id: u64,
+    _profile: tempfile::TempDir,
+    /// Script errors and console errors seen so far.
+    pub errors: Vec<String>,
+}
+
+impl Browser {
+    pub fn open(url: &str) -> Browser {
+        let profile = tempfile::tempdir().unwrap();
+        let child = Command::new(chromium())
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--remote-debugging-port=0", "--window-size=1400,1000"])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("run chromium");
+        // Chromium writes the port it took into the profile
+        let port_file = profile.path().join("DevToolsActivePort");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let port = loop {
+            if let Some(p) = std::fs::read_to_string(&port_file).ok().and_then(|s| s.lines().next().and_then(|l| l.trim().parse::<u16>().ok())) {
+                break p;
+            }
+            assert!(std::time::Instant::now() < deadline, "Chromium did not open its DevTools port");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        };
+        let page = loop {
+            let list: serde_json::Value = ureq::get(&format!("http://127.0.0.1:{port}/json/list")).call().ok().and_then(|r| r.into_string().ok()).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+            if let Some(ws) = list.as_array().and_then(|l| l.iter().find(|t| t["type"] == "page" && t["url"].as_str().is_some_and(|u| u.starts_with(url)))).and_then(|t| t["webSocketDebuggerUrl"].as_str().map(String::from)) {
+                break ws;
+            }
+            assert!(std::time::Instant::now() < deadline, "Chromium has no page for {url}: {list}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        };
+        let stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let (ws, _) = tungstenite::client(page.as_str(), stream).expect("DevTools websocket");
+        let mut b = Browser { child, ws, next_id: 0, _profile: profile, errors: Vec::new() };
+        b.call("Runtime.enable", serde_json::json!({}));
+        b
+    }
+
+    /// One DevTools command; events seen while waiting are checked for errors.
+    pub fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.ws.send(tungstenite::Message::text(serde_json::json!({ "id": id, "method": method, "params": params }).to_string())).unwrap();
+        loop {
+            let msg = self.ws.read().expect("DevTools message");
+            let Ok(text) = msg.to_text() else { continue };
+            let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            if v["id"] == id {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+            match v["method"].as_str() {
+                Some("Runtime.exceptionThrown") => self.errors.push(v["params"]["exceptionDetails"].to_string()),
+                Some("Runtime.consoleAPICalled") if v["params"]["type"] == "error" => self.errors.push(v["params"]["args"].to_string()),
+                _ => {}
+            }
+        }
+    }
+
+    /// The value of a script expression (promises awaited).
+    pub fn eval(&mut self, js: &str) -> serde_json::Value {
+        let r = self.call("Runtime.evaluate", serde_json::json!({ "expression": js, "returnByValue": true, "awaitPromise": true }));
+        assert!(r.get("exceptionDetails").is_none(), "{js}: {r}");
+        r["result"]["value"].clone()
+    }
+
+    /// Poll `js` until it is true (at most 30 s).
+    pub fn wait_for(&mut self, js: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while self.eval(js) != serde_json::Value::Bool(true) {
+            assert!(std::time::Instant::now() < deadline, "waited 30 s for {js}; errors: {:?}", self.errors);
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Press and release a key ("s", "Enter", "/").
+    pub fn key(&mut self, key: &str) {
+        let code = match key {
+            "Enter" => "Enter".to_string(),
+            "/" => "Slash".to_string(),
+            k => format!("Key{}", k.to_uppercase()),
+        };
+        let vk = match key { "Enter" => 13, "/" => 191, k => k.to_uppercase().chars().next().unwrap() as u32 };
+        let text = if key == "Enter" { "\r".to_string() } else { key.to_string() };
+        self.call("Input.dispatchKeyEvent", serde_json::json!({ "type": "keyDown", "key": key, "code": code, "text": text, "windowsVirtualKeyCode": vk }));
+        self.call("Input.dispatchKeyEvent", serde_json::json!({ "type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": vk }));
+    }
+
+    /// Type text into the focused field.
+    pub fn type_text(&mut self, text: &str) {
+        self.call("Input.insertText", serde_json::json!({ "text": text }));
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
