@@ -109,9 +109,12 @@ pub fn load_units(sentences: &Path, articles: &BTreeMap<String, String>) -> (Vec
     (units, errors)
 }
 
-/// A gold official (officials.csv): the guide's fields, plus title, ward and party.
+/// A gold official (officials.csv): the guide's fields, plus title, ward and party. The same type
+/// is what `ofsted label`'s page sends, without the article (a CSV row without one names no
+/// article and is refused as such).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 pub struct GoldOfficial {
+    #[serde(default)]
     pub article_id: String,
     pub name: String,
     #[serde(default)]

@@ -224,10 +224,11 @@ impl Browser {
         r["result"]["value"].clone()
     }
 
-    /// Poll `js` until it is true (at most 30 s).
+    /// Poll `js` until it is true (at most 30 s); while the page is still loading it may throw.
     pub fn wait_for(&mut self, js: &str) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while self.eval(js) != serde_json::Value::Bool(true) {
+        let guarded = format!("(() => {{ try {{ return ({js}) === true; }} catch (e) {{ return false; }} }})()");
+        while self.eval(&guarded) != serde_json::Value::Bool(true) {
             assert!(std::time::Instant::now() < deadline, "waited 30 s for {js}; errors: {:?}", self.errors);
             std::thread::sleep(std::time::Duration::from_millis(50));
         }

@@ -107,23 +107,6 @@ pub enum Refused {
     Save(#[from] Error),
 }
 
-/// A person's row for an official, as the page sends it (the article comes from the request).
-#[derive(Debug, Clone, Deserialize)]
-pub struct OfficialInput {
-    pub name: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub role: String,
-    #[serde(default)]
-    pub organisation: String,
-    pub is_official: bool,
-    #[serde(default)]
-    pub ward: String,
-    #[serde(default)]
-    pub party: String,
-}
-
 /// A grade row as the page sends it; area and grade are checked against the guide's sets.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GradeInput {
@@ -387,7 +370,8 @@ impl Session {
         self.apply(Change::Note(key, (!note.is_empty()).then_some(note)))
     }
 
-    pub fn set_officials(&mut self, id: &str, rows: Vec<OfficialInput>) -> std::result::Result<(), Refused> {
+    /// Replace an article's people with `rows` (their `article_id` is taken from `id`).
+    pub fn set_officials(&mut self, id: &str, rows: Vec<GoldOfficial>) -> std::result::Result<(), Refused> {
         self.known(id)?;
         let mut out = Vec::new();
         for (n, r) in rows.into_iter().enumerate() {
@@ -738,7 +722,7 @@ mod tests {
         s.set_label(key(&arts[0], 1), Some(Label::Other)).unwrap();
         s.set_label(key(&arts[0], 1), Some(Label::Strength)).unwrap();
         s.set_note(key(&arts[0], 1), " praise in the report's words ".into()).unwrap();
-        s.set_officials("a", vec![OfficialInput { name: " Jo Bloggs ".into(), title: "Cllr".into(), role: "cabinet member for children".into(), organisation: "Council".into(), is_official: true, ward: String::new(), party: "Labour".into() }]).unwrap();
+        s.set_officials("a", vec![GoldOfficial { article_id: String::new(), name: " Jo Bloggs ".into(), title: "Cllr".into(), role: "cabinet member for children".into(), organisation: "Council".into(), is_official: true, ward: String::new(), party: "Labour".into() }]).unwrap();
         s.set_grades("b", vec![]).unwrap();
         let csv = std::fs::read_to_string(d.path().join(SENTENCES)).unwrap();
         assert_eq!(csv, "article_id,start,end,label,text\na,20,47,strength,Inspectors praised leaders.\na,48,80,improvement,Plans for care leavers are weak.\n");
@@ -789,7 +773,7 @@ mod tests {
         assert!(matches!(s.set_label(outside, Some(Label::Other)), Err(Refused::NotFound(m)) if m.contains("no article")));
         let r = s.set_grades("a", vec![GradeInput { authority: "Council".into(), judgement_area: "overall effectiveness".into(), grade: "good".into() }, GradeInput { authority: "Council".into(), judgement_area: "overall".into(), grade: "good".into() }]);
         assert!(matches!(r, Err(Refused::Invalid(m)) if m.starts_with("row 2: judgement area \"overall\" is not one of")));
-        let r = s.set_officials("a", vec![OfficialInput { name: "  ".into(), title: String::new(), role: String::new(), organisation: String::new(), is_official: false, ward: String::new(), party: String::new() }]);
+        let r = s.set_officials("a", vec![GoldOfficial { article_id: "elsewhere".into(), name: "  ".into(), title: String::new(), role: String::new(), organisation: String::new(), is_official: false, ward: String::new(), party: String::new() }]);
         assert!(matches!(r, Err(Refused::Invalid(m)) if m.contains("row 1: a person needs a name")));
         assert!(s.undo().unwrap().is_none());
         assert_eq!(s.grades_of("a").1, false);

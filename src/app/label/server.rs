@@ -6,7 +6,8 @@
 //! loopback (a web page cannot reach it through DNS rebinding), and every change must be a JSON
 //! POST, which a page on another site cannot send without a preflight this server never grants.
 
-use super::{GradeInput, OfficialInput, Refused, Session, UnitKey};
+use super::{GradeInput, Refused, Session, UnitKey};
+use crate::io::corpus::GoldOfficial;
 use crate::error::{Error, Result};
 use crate::grade::{Grade, JudgementArea};
 use crate::io::page::Utf16Offsets;
@@ -185,7 +186,7 @@ fn change(s: &mut Session, path: &str, v: Value) -> std::result::Result<Reply, R
             s.set_note(r.unit, r.note)?
         }
         "/api/officials" => {
-            let r: Rows<OfficialInput> = parse(v)?;
+            let r: Rows<GoldOfficial> = parse(v)?;
             s.set_officials(&r.article_id, r.rows)?
         }
         "/api/grades" => {
