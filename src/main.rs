@@ -169,7 +169,7 @@ struct TrainArgs {
     /// was trained on [default: the --init model's encoder, else "encoder"]
     #[arg(long, env = "OFSTED_ENCODER", value_name = "NAME")]
     encoder: Option<String>,
-    /// Gold folders the training data must not overlap [default: ./eval and the blind sets ./eval/blind, ./eval/blind2, ./eval/blind3 when they exist]
+    /// Gold folders the training data must not overlap [default: ./eval and every blind set in it, ./eval/*/ with a sentences.csv]
     #[arg(long, num_args = 1.., value_name = "DIR")]
     eval: Vec<PathBuf>,
     /// Model folder to write
@@ -341,7 +341,7 @@ fn train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     let runtime = Runtime::new(a.threads, DEFAULT_BATCH_SIZE, true)?;
     let models = models_dir(a.models_dir.as_deref())?;
     // the eval set and the blind set measure; training must never repeat them
-    let eval = if a.eval.is_empty() { ["eval", "eval/blind", "eval/blind2", "eval/blind3"].iter().map(PathBuf::from).filter(|d| d.join("sentences.csv").is_file()).collect() } else { a.eval };
+    let eval = if a.eval.is_empty() { gold_sets(std::path::Path::new("eval")) } else { a.eval };
     let init_manifest = match &a.init {
         Some(dir) => ofsted::model::manifest::Manifest::read(dir)?,
         None => None,
@@ -437,6 +437,14 @@ fn label(a: LabelArgs) -> anyhow::Result<ExitCode> {
         let _ = std::io::stdout().flush();
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The eval set and every blind set in it (`eval/`, then each `eval/*/` holding sentences.csv, in
+/// name order): what training must never repeat, however many blind sets there are.
+fn gold_sets(eval: &std::path::Path) -> Vec<PathBuf> {
+    let mut sub: Vec<PathBuf> = std::fs::read_dir(eval).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.join("sentences.csv").is_file()).collect()).unwrap_or_default();
+    sub.sort();
+    std::iter::once(eval.to_path_buf()).filter(|d| d.join("sentences.csv").is_file()).chain(sub).collect()
 }
 
 fn main() -> ExitCode {
