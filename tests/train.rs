@@ -85,6 +85,24 @@ fn training_lowers_the_loss_and_writes_a_model_that_classify_can_use() {
     assert!(r.stderr.contains("no fine-tuned layers"), "{}", r.stderr);
 }
 
+/// The default overlap check once listed the blind sets by name, so a new one was not covered.
+#[test]
+fn regression_training_refuses_a_repeat_of_any_blind_set_without_being_told_of_it() {
+    let d = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sets: Vec<_> = std::fs::read_dir(root.join("eval")).unwrap().map(|e| e.unwrap().path()).filter(|p| p.join("sentences.csv").is_file()).collect();
+    sets.sort();
+    let newest = sets.last().expect("blind sets in eval/");
+    let (_, rows) = read_csv(&newest.join("sentences.csv"));
+    let repeat = rows.iter().find(|r| r[4].split_whitespace().count() >= 8 && !r[4].contains('"')).expect("a long unit");
+    let mut units: Vec<(&str, &str)> = UNITS.to_vec();
+    units.push((repeat[4].as_str(), repeat[3].as_str()));
+    let data = labelled(d.path(), "t", &units);
+    let r = ofsted(&["train", "-q", "--method", "logistic", "--data"]).arg(&data).arg("--out").arg(d.path().join("m")).arg("--models-dir").arg(models()).cwd(root).run();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("overlap") && r.stderr.contains(newest.file_name().unwrap().to_str().unwrap()), "{}", r.stderr);
+}
+
 #[test]
 fn training_refuses_unknown_labels_and_eval_overlap_naming_the_rows() {
     let d = tempfile::tempdir().unwrap();
