@@ -160,6 +160,12 @@ impl NewsSegmenter {
                 continue;
             }
             let next = chars[k].1;
+            // a dot leader of a table row ("Care leavers ........ Good") is no sentence end
+            let dots: usize = chars[i..j].iter().map(|&(_, ch)| match ch { '.' => 1, '…' => 3, _ => 4 }).sum();
+            if dots >= 4 && chars[i..j].iter().all(|&(_, ch)| ch == '.' || ch == '…') {
+                i = k;
+                continue;
+            }
             let single_dot = c == '.' && j - i == 1 || (c == '.' && chars[i + 1..j].iter().all(|&(_, ch)| is_closer(ch)));
             let inside_parens = {
                 let seen = &s[start..at];
@@ -408,6 +414,12 @@ mod tests {
     fn full_stops_inside_an_open_parenthesis_do_not_split() {
         let t = "Staff were praised. (Image: Town Hall, Anytown. Source: J Bloggs) Next sentence. (Unclosed. Then more.";
         assert_eq!(texts(t), ["Staff were praised.", "(Image: Town Hall, Anytown. Source: J Bloggs) Next sentence.", "(Unclosed.", "Then more."]);
+    }
+
+    #[test]
+    fn a_dot_leader_in_a_table_row_does_not_end_a_sentence() {
+        let t = "Overall effectiveness ........ Good\nCare leavers …… Requires improvement\nIt was good.... Then it was not.";
+        assert_eq!(texts(t), ["Overall effectiveness ........ Good", "Care leavers …… Requires improvement", "It was good.... Then it was not."]);
     }
 
     #[test]

@@ -31,7 +31,8 @@ pub struct GradeFinding {
     pub confidence: f32,
 }
 
-/// A clause of a unit, and whether it follows a dash or colon ("Care leavers: good").
+/// A clause of a unit, and whether it follows a dash, a colon or a table cell's edge ("Care
+/// leavers: good", "Care leavers | Good", "Care leavers ....... RI").
 struct Clause<'a> {
     offset: usize,
     text: &'a str,
@@ -45,11 +46,20 @@ fn clauses(unit: &str) -> Vec<Clause<'_>> {
     let mut out = Vec::new();
     let (mut start, mut after_mark) = (0, false);
     for (at, c) in unit.char_indices() {
+        if at < start {
+            continue; // inside a dot leader already cut
+        }
         let dash = c == '-' && unit[at..].starts_with("- ") && unit[..at].ends_with(' ');
-        if matches!(c, ',' | ';' | ':' | '–' | '—' | '(' | ')') || dash {
+        // a number grade, then its word: "graded 2 (good)", "Adoption: 3 (requires improvement)"
+        let numbered = c == '(' && unit[..at].trim_end().ends_with(['1', '2', '3', '4']);
+        if let Some(len) = leader_at(&unit[at..]) {
+            out.push(Clause { offset: start, text: &unit[start..at], after_mark });
+            start = at + len;
+            after_mark = true;
+        } else if matches!(c, ',' | ';' | ':' | '–' | '—' | '(' | ')' | '|' | '\t') || dash {
             out.push(Clause { offset: start, text: &unit[start..at], after_mark });
             start = at + c.len_utf8();
-            after_mark = matches!(c, ':' | '–' | '—') || dash;
+            after_mark = matches!(c, ':' | '–' | '—' | '|' | '\t') || dash || numbered;
         } else if at > start && JOINERS.iter().any(|w| unit[at..].starts_with(w)) {
             out.push(Clause { offset: start, text: &unit[start..at], after_mark });
             start = at + 1;
@@ -58,6 +68,25 @@ fn clauses(unit: &str) -> Vec<Clause<'_>> {
     }
     out.push(Clause { offset: start, text: &unit[start..], after_mark });
     out.into_iter().filter(|c| !c.text.trim().is_empty()).collect()
+}
+
+/// The length of a dot leader starting here (four or more dots, or two or more ellipsis
+/// characters, spaces between them allowed): a table cell's edge, as in "Care leavers ....... RI".
+/// Three dots are an ellipsis in prose.
+fn leader_at(s: &str) -> Option<usize> {
+    let (mut dots, mut len) = (0, 0);
+    for (i, c) in s.char_indices() {
+        match c {
+            '.' => dots += 1,
+            '…' => dots += 3,
+            ' ' if dots > 0 => {}
+            _ => break,
+        }
+        if c != ' ' {
+            len = i + c.len_utf8();
+        }
+    }
+    (dots >= 4 && s.starts_with(['.', '…'])).then_some(len)
 }
 
 /// "all four judgement areas", "every area", "across the board".
@@ -95,7 +124,7 @@ struct UnitGrades {
 fn unit_grades(unit: &str) -> UnitGrades {
     let bullet_line = {
         let t = unit.trim();
-        let tail = t.rsplit(['–', '-', ':', '—']).next().unwrap_or("").trim().trim_end_matches('.');
+        let tail = clauses(t).last().filter(|c| c.after_mark).map_or_else(|| t.rsplit(['–', '-', ':', '—']).next().unwrap_or(""), |c| c.text).trim().trim_end_matches('.');
         t.len() < 120 && GRADE_WORD.find(tail).is_some_and(|m| m.start() == 0 && m.end() == tail.len()) && t.len() > tail.len()
     };
     let mut u = UnitGrades { rows: Vec::new(), counted: None, all: None, same: Vec::new() };
@@ -379,6 +408,29 @@ mod tests {
     fn rated_good_overall_in_quotes() {
         let g = grades("Barnsley Council's children's services have been rated 'good' overall by Ofsted.");
         assert_eq!(g, [row("Barnsley Council", OVERALL, "good")]);
+    }
+
+    #[test]
+    fn results_tables_flattened_into_text_by_pipes_tabs_and_dot_leaders() {
+        let t = "Thornbury Council's inspection results\nJudgement | Grade\nOverall effectiveness | Good\nHelp and protection | Requires improvement to be good\nChildren in care\tOutstanding\nCare leavers ....... RI\nLeadership, management and governance …… Good";
+        assert_eq!(
+            grades(t),
+            [
+                row("Thornbury Council", OVERALL, "good"),
+                row("Thornbury Council", "help and protection", "requires improvement to be good"),
+                row("Thornbury Council", "children in care", "outstanding"),
+                row("Thornbury Council", "care leavers", "requires improvement to be good"),
+                row("Thornbury Council", "leadership", "good"),
+            ]
+        );
+        // a pipe in navigation is no table cell, and "RI" outside a cell or judgement is no grade
+        assert!(grades("Home | News | Good Food Guide\nRI residents face parking changes.").is_empty());
+    }
+
+    #[test]
+    fn a_grade_given_by_number_with_its_word_in_brackets() {
+        let t = "Fenchester City Council was graded 3 (requires improvement) in the report out today.\nAdoption performance was graded 2 (good).\nIn 2014 the service was graded 4 (inadequate).";
+        assert_eq!(grades(t), [row("Fenchester City Council", OVERALL, "requires improvement to be good"), row("Fenchester City Council", "adoption", "good")]);
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub(super) fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, G
         let next = after.split_whitespace().next().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).unwrap_or_default();
         let ends_clause = after.trim_start().is_empty() || after.trim_start().starts_with(['.', ',', ';', ')', '’', '\'', '"', '”', '!', '?']);
         let requires = text.to_lowercase().starts_with("requir");
-        if text == "RI" && !quoted && !GRADE_LEAD.contains(&lead.as_str()) {
+        if text == "RI" && !quoted && !bullet_line && !GRADE_LEAD.contains(&lead.as_str()) {
             continue;
         }
         let near = words_before(before, 2);
