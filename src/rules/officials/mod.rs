@@ -264,7 +264,8 @@ impl Person {
 }
 
 /// Names joined into a list: "Cllrs A and B", "Councillors A, B and C", "MPs A and B".
-static LIST_JOINER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+)$").unwrap());
+/// A short bracket after a name may come first: "Cllrs A (Chair), B and C".
+static LIST_JOINER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+)$").unwrap());
 /// What after a list of names describes all of them: "A and B, who share the portfolio, said".
 static SHARED_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*,\s*(?:both|all|of the|who (?:are|were|share|sit|have|lead|represent|chair))\b").unwrap());
 /// A plural role word before a list, and its singular ("Opposition councillors A and B").
@@ -290,9 +291,12 @@ fn share_within_lists(text: &str, seen: &mut [Seen]) {
             let role = PLURAL_ROLES.iter().find(|(p, _)| title.is_none() && last.eq_ignore_ascii_case(p)).and_then(|(_, singular)| reading::role_before(&format!("{head} {singular}")).map(|r| r.0));
             let plural_after = SHARED_AFTER.is_match(&text[seen[j].to..seen[j].mention.sentence.1.max(seen[j].to)]);
             let after = plural_after.then(|| seen[j].reading.clone());
-            // what follows a name inside the list is the rest of the list: read only what comes before
-            for s in &mut seen[i..j] {
-                s.reading = read_mention(&text[ss..s.to], s.from - ss, s.to - ss);
+            // what follows a name inside the list is the rest of the list: read only what comes
+            // before, and the name's own bracket ("A (Chair), B")
+            for k in i..j {
+                let own = text[seen[k].to..seen[k + 1].from].find(')').map_or(seen[k].to, |p| seen[k].to + p + 1);
+                let s = &mut seen[k];
+                s.reading = read_mention(&text[ss..own], s.from - ss, s.to - ss);
             }
             for s in &mut seen[i..=j] {
                 if s.title.is_empty() {
@@ -555,6 +559,25 @@ mod tests {
         let o = people(t, &["Ann Hale", "Mo Ali", "Sue Roe", "Kit Moss"]);
         let roles: Vec<(&str, &str, bool)> = o.iter().map(|p| (p.role.as_str(), p.organisation.as_str(), p.is_official)).collect();
         assert_eq!(roles, [("Opposition councillor", "Hull City Council", true), ("Opposition councillor", "Hull City Council", true), ("MP", "House of Commons", true), ("MP", "House of Commons", true)]);
+    }
+
+    #[test]
+    fn an_attendance_list_of_minutes_with_a_bracket_after_a_name_is_one_list() {
+        let t = "Minutes of the scrutiny committee of Dunmere County Council. Present: Cllrs Ada Brenning (Chair), Tom Voss and Mira Kalnins. The committee noted the report.";
+        let o = people(t, &["Ada Brenning", "Tom Voss", "Mira Kalnins"]);
+        for p in &o {
+            assert_eq!((p.title.as_str(), p.role.as_str(), p.organisation.as_str(), p.is_official), ("Cllr", "councillor", "Dunmere County Council", true), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn a_date_after_a_role_is_not_part_of_it_and_a_capitalised_possessor_gives_the_organisation() {
+        let t = "Dunmere County Council was rated good. Posted by Cllr Tom Voss, cabinet member for children, 3 March 2024: proud of our staff. Ada Brenning, cabinet member for schools, March 4, 2024, agreed.";
+        let o = people(t, &["Tom Voss", "Ada Brenning"]);
+        assert_eq!((o[0].role.as_str(), o[1].role.as_str()), ("cabinet member for children", "cabinet member for schools"));
+        let t = "Mira Kalnins became Dunmere County Council's director of children's services in 2021. The council was rated good.";
+        let o = people(t, &["Mira Kalnins"]);
+        assert_eq!(row(&o[0]), ("Mira Kalnins", "", "director of children's services", "Dunmere County Council", true));
     }
 
     #[test]

@@ -194,7 +194,9 @@ pub(super) fn read_after(post: &str, r: &mut Reading) {
             }
             let phrase = words.join(" ");
             let opens_role = |w: &&str| matches!(w.to_lowercase().as_str(), "the" | "a" | "an") || w.ends_with("'s") || w.ends_with("’s") || ROLE_WORD.is_match(w);
-            if words.len() <= 12 && words.first().is_some_and(opens_role) && ROLE_WORD.is_match(&phrase) {
+            // "became Westford City Council's director": a capitalised possessor of up to five words
+            let possessor = words.iter().take(5).position(|w| w.ends_with("'s") || w.ends_with("’s")).is_some_and(|p| words[..=p].iter().all(|w| w.starts_with(|c: char| c.is_uppercase())));
+            if words.len() <= 12 && (words.first().is_some_and(opens_role) || possessor) && ROLE_WORD.is_match(&phrase) {
                 let (role, org) = role_and_possessor(&phrase);
                 r.role = Some(role);
                 r.org = r.org.take().or(org);
@@ -245,7 +247,9 @@ pub(super) fn read_after(post: &str, r: &mut Reading) {
         let words: Vec<(usize, &str)> = seg.split_whitespace().map(|w| (w.as_ptr() as usize - seg.as_ptr() as usize, w)).collect();
         let verb_at = words.iter().position(|(_, w)| is_verb(w) || *w == "who" || *w == "which");
         let kept = &seg[..verb_at.map_or(seg.len(), |v| words[v].0)];
-        if i > 0 && (kept.trim().is_empty() || ROLE_WORD.is_match(kept) && !kept.trim_start().starts_with("and ")) {
+        // "Name, cabinet member for children, 3 March 2024": a date ends the apposition
+        let dated = seg.starts_with(|c: char| c.is_ascii_digit()) || MONTHS.iter().any(|m| seg.starts_with(m) && seg[m.len()..].trim_start().starts_with(|c: char| c.is_ascii_digit()));
+        if i > 0 && (kept.trim().is_empty() || dated || ROLE_WORD.is_match(kept) && !kept.trim_start().starts_with("and ")) {
             break;
         }
         parts.push(kept.trim());
@@ -277,6 +281,8 @@ pub(super) fn read_after(post: &str, r: &mut Reading) {
         r.org = Some(phrase.to_string());
     }
 }
+
+const MONTHS: &[&str] = &["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /// Documents whose author a "by Name" after them names ("the review, by Dr Name").
 const DOCUMENTS: &[&str] = &["review", "report", "study", "investigation", "inquiry", "audit", "analysis"];
