@@ -257,8 +257,12 @@ impl Session {
                 for (line, r) in parsed {
                     match (s.articles.contains_key(&r.article_id), r.part) {
                         (false, _) => errors.push(Error::data(&path, line, format!("no such article {:?}", r.article_id))),
-                        (true, Part::Officials) => drop(s.officials.entry(r.article_id).or_default()),
-                        (true, Part::Grades) => drop(s.grades.entry(r.article_id).or_default()),
+                        (true, Part::Officials) => {
+                            s.officials.entry(r.article_id).or_default();
+                        }
+                        (true, Part::Grades) => {
+                            s.grades.entry(r.article_id).or_default();
+                        }
                     }
                 }
             } else {
@@ -750,7 +754,7 @@ mod tests {
         s.set_grades("a", vec![GradeInput { authority: "Council".into(), judgement_area: "care leavers".into(), grade: "Outstanding".into() }]).unwrap();
         let u = s.undo().unwrap().unwrap();
         assert_eq!((u.what, u.article_id.as_str()), ("grades", "a"));
-        assert_eq!(s.grades_of("a").1, false);
+        assert!(!s.grades_of("a").1);
         assert_eq!(std::fs::read_to_string(d.path().join(GRADES)).unwrap(), "article_id,authority,judgement_area,grade\n");
         assert_eq!(std::fs::read_to_string(d.path().join(CHECKED)).unwrap(), "article_id,part\n");
         s.undo().unwrap();
@@ -776,7 +780,7 @@ mod tests {
         let r = s.set_officials("a", vec![GoldOfficial { article_id: "elsewhere".into(), name: "  ".into(), title: String::new(), role: String::new(), organisation: String::new(), is_official: false, ward: String::new(), party: String::new() }]);
         assert!(matches!(r, Err(Refused::Invalid(m)) if m.contains("row 1: a person needs a name")));
         assert!(s.undo().unwrap().is_none());
-        assert_eq!(s.grades_of("a").1, false);
+        assert!(!s.grades_of("a").1);
     }
 
     #[test]
