@@ -198,7 +198,9 @@ fn subject_place(text: &str, exclude: &[String]) -> Option<String> {
 
 impl Bodies {
     /// Bodies, and the subject place; `people` are name words that must not be taken for a place.
+    /// Lines in capitals are read in title case ([`crate::text::case::unshout`]).
     pub fn find_with(text: &str, people: &[String]) -> Bodies {
+        let text = &*crate::text::case::unshout(text);
         let mut b = Bodies::find(text);
         b.place = subject_place(text, people);
         // the most-named gazetteer place, else the heuristic place if the gazetteer knows it

@@ -1,5 +1,6 @@
 //! Text into units: sentences, bullets and free-standing lines (the annotation guide's units).
 
+pub mod case;
 pub mod context;
 pub mod segment;
 

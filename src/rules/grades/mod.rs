@@ -50,8 +50,11 @@ fn clauses(unit: &str) -> Vec<Clause<'_>> {
             continue; // inside a dot leader already cut
         }
         let dash = c == '-' && unit[at..].starts_with("- ") && unit[..at].ends_with(' ');
-        // a number grade, then its word: "graded 2 (good)", "Adoption: 3 (requires improvement)"
+        // a number grade, then its word, is one statement: "graded 2 (good)"
         let numbered = c == '(' && unit[..at].trim_end().ends_with(['1', '2', '3', '4']);
+        if numbered {
+            continue;
+        }
         if let Some(len) = leader_at(&unit[at..]) {
             out.push(Clause { offset: start, text: &unit[start..at], after_mark });
             start = at + len;
@@ -59,7 +62,7 @@ fn clauses(unit: &str) -> Vec<Clause<'_>> {
         } else if matches!(c, ',' | ';' | ':' | '–' | '—' | '(' | ')' | '|' | '\t') || dash {
             out.push(Clause { offset: start, text: &unit[start..at], after_mark });
             start = at + c.len_utf8();
-            after_mark = matches!(c, ':' | '–' | '—' | '|' | '\t') || dash || numbered;
+            after_mark = matches!(c, ':' | '–' | '—' | '|' | '\t') || dash;
         } else if at > start && JOINERS.iter().any(|w| unit[at..].starts_with(w)) {
             out.push(Clause { offset: start, text: &unit[start..at], after_mark });
             start = at + 1;
@@ -122,6 +125,9 @@ struct UnitGrades {
 }
 
 fn unit_grades(unit: &str) -> UnitGrades {
+    if SCALE_LINE.is_match(unit) {
+        return UnitGrades { rows: Vec::new(), counted: None, all: None, same: Vec::new() };
+    }
     let bullet_line = {
         let t = unit.trim();
         let tail = clauses(t).last().filter(|c| c.after_mark).map_or_else(|| t.rsplit(['–', '-', ':', '—']).next().unwrap_or(""), |c| c.text).trim().trim_end_matches('.');
@@ -225,6 +231,8 @@ fn number(word: &str) -> usize {
 
 /// Extract the grades of an article from the segmenter's units.
 pub fn extract(text: &str, units: &[Unit], bodies: &Bodies) -> Vec<GradeFinding> {
+    // a roundup's "TOWER HAMLETS" names its body as "Tower Hamlets" does
+    let text = &*crate::text::case::unshout(text);
     let subject = bodies.subject().map(|b| b.name.clone()).or_else(|| bodies.council_name()).unwrap_or_default();
     let names = Names::of(bodies);
     let mut rows: Vec<GradeFinding> = Vec::new();
@@ -431,6 +439,27 @@ mod tests {
     fn a_grade_given_by_number_with_its_word_in_brackets() {
         let t = "Fenchester City Council was graded 3 (requires improvement) in the report out today.\nAdoption performance was graded 2 (good).\nIn 2014 the service was graded 4 (inadequate).";
         assert_eq!(grades(t), [row("Fenchester City Council", OVERALL, "requires improvement to be good"), row("Fenchester City Council", "adoption", "good")]);
+    }
+
+    #[test]
+    fn a_roundup_subheading_in_capitals_sets_the_authority_of_the_table_under_it() {
+        let t = "Three boroughs rated\nNORTHAM\nOverall effectiveness | Outstanding\nNortham Council was praised.\nWESTLEY\nOverall effectiveness ........ RI\nWestley Council must improve.";
+        assert_eq!(grades(t), [row("Northam Council", OVERALL, "outstanding"), row("Westley Council", OVERALL, "requires improvement to be good")]);
+    }
+
+    #[test]
+    fn grades_by_number_in_prose_and_cells_but_not_in_a_fact_box() {
+        let t = "Dunmere County Council's services have been given a grade 3, meaning they require improvement to be good.\n• Adoption performance: 1\n• Leadership, management and governance: 2\nAt its previous inspection, in 2012, the council was graded 2.\nHOW OFSTED GRADES COUNCILS\n▪ Grade 1: Outstanding\n▪ Grade 4 – Inadequate\nNeighbouring Fenchester City Council, currently graded 4 for overall effectiveness, awaits a visit.";
+        let mut g = grades(t);
+        g.sort();
+        let mut want = vec![
+            row("Dunmere County Council", OVERALL, "requires improvement to be good"),
+            row("Dunmere County Council", "adoption", "outstanding"),
+            row("Dunmere County Council", "leadership", "good"),
+            row("Fenchester City Council", OVERALL, "inadequate"),
+        ];
+        want.sort();
+        assert_eq!(g, want);
     }
 
     #[test]

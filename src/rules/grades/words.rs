@@ -115,9 +115,34 @@ pub(super) fn words_before(s: &str, n: usize) -> Vec<String> {
     s.split_whitespace().rev().take(n).map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && !"–-:—".contains(c)).to_lowercase()).collect()
 }
 
-/// Grade words in a clause that are judgements, not ordinary adjectives ("good progress").
+/// Ofsted's four-point scale, as older reports and fact boxes give it: 1 outstanding ... 4 inadequate.
+fn scale(digit: &str) -> Option<Grade> {
+    match digit {
+        "1" => Some(Grade::Outstanding),
+        "2" => Some(Grade::Good),
+        "3" => Some(Grade::RequiresImprovement),
+        "4" => Some(Grade::Inadequate),
+        _ => None,
+    }
+}
+
+/// A grade given by number: "graded 3", "given a grade 2 judgement", "a grade of 4".
+static NUMBER_GRADE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:graded|grade of|(?:a|the|its) grade|awarding it a grade|given a grade|received a grade)\s+([1-4])\b").unwrap());
+
+/// A fact box's line defining the scale ("Grade 1: Outstanding"): no grade of anyone.
+pub(super) static SCALE_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\W*grade\s+[1-4]\s*(?:[:–—=-]|\(|is\b|means\b)").unwrap());
+
+/// Grade words in a clause that are judgements, not ordinary adjectives ("good progress"); a
+/// number grade counts after a grading verb, or alone in a table cell ("Adoption performance: 1").
 pub(super) fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, Grade)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(usize, usize, Grade)> = NUMBER_GRADE.captures_iter(clause).filter_map(|c| c.get(1).and_then(|m| scale(m.as_str()).map(|g| (m.start(), m.end(), g)))).collect();
+    let cell = clause.trim().trim_end_matches('.');
+    if bullet_line && cell.len() == 1 {
+        if let Some(g) = scale(cell) {
+            let at = clause.find(cell).unwrap_or(0);
+            out.push((at, at + 1, g));
+        }
+    }
     for m in GRADE_WORD.find_iter(clause) {
         let text = m.as_str();
         let before = &clause[..m.start()];
@@ -157,6 +182,9 @@ pub(super) fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, G
             out.push((m.start(), m.end(), normalise_grade(text)));
         }
     }
+    out.sort_by_key(|g| g.0);
+    // "graded 3, which means requires improvement": one grade, said twice
+    out.dedup_by(|b, a| a.2 == b.2 && b.0 - a.1 <= 40 && !clause[a.1..b.0].contains(['.', ';']));
     out
 }
 
