@@ -46,7 +46,7 @@ impl Body {
 static BODY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\b(?:",
-        r"(?P<council>(?:[A-Z][\w'’-]*[ \t]+(?:(?:and|&|upon|of|on|le|under|with)[ \t]+)?){1,5}Council)",
+        r"(?P<council>(?:St\.[ \t]+)?(?:[A-Z][\w'’-]*[ \t]+(?:(?:and|&|upon|of|on|le|under|with)[ \t]+)?){1,5}Council)",
         r"|(?P<royal>(?:Royal|London)[ \t]+Borough[ \t]+of[ \t]+[A-Z][\w-]*(?:[ \t]+(?:upon|and)[ \t]+[A-Z][\w-]*|[ \t]+[A-Z][\w-]*)?)",
         r"|(?P<trust>(?:[A-Z][\w'’-]*[ \t]+(?:and[ \t]+)?){1,5}Trust)",
         r"|(?P<company>(?:[A-Z][\w'’-]*[ \t]+){1,3}Children[ \t]+First|(?:[A-Z][\w'’-]*[ \t]+){1,2}for[ \t]+Children)",
@@ -350,6 +350,14 @@ mod tests {
     fn regression_a_role_or_party_label_is_not_part_of_a_council_name() {
         let b = Bodies::find("The Leader of Leeds City Council spoke. Labour-run Leeds City Council agreed.");
         assert_eq!(b.list.iter().map(|b| (b.name.as_str(), b.mentions)).collect::<Vec<_>>(), [("Leeds City Council", 2)]);
+    }
+
+    #[test]
+    fn a_name_may_open_with_st_and_a_full_stop_and_a_heading_in_capitals_names_a_body() {
+        let b = Bodies::find_with("ST. ALBANS COUNCIL – SCRUTINY\nSt. Helens Borough Council was rated good.", &[]);
+        let mut names: Vec<&str> = b.list.iter().map(|b| b.name.as_str()).collect();
+        names.sort();
+        assert_eq!(names, ["St. Albans Council", "St. Helens Borough Council"]);
     }
 
     #[test]
