@@ -565,9 +565,26 @@ mod tests {
     fn an_attendance_list_of_minutes_with_a_bracket_after_a_name_is_one_list() {
         let t = "Minutes of the scrutiny committee of Dunmere County Council. Present: Cllrs Ada Brenning (Chair), Tom Voss and Mira Kalnins. The committee noted the report.";
         let o = people(t, &["Ada Brenning", "Tom Voss", "Mira Kalnins"]);
-        for p in &o {
-            assert_eq!((p.title.as_str(), p.role.as_str(), p.organisation.as_str(), p.is_official), ("Cllr", "councillor", "Dunmere County Council", true), "{p:?}");
+        for (p, role) in o.iter().zip(["Chair", "councillor", "councillor"]) {
+            assert_eq!((p.title.as_str(), p.role.as_str(), p.organisation.as_str(), p.is_official), ("Cllr", role, "Dunmere County Council", true), "{p:?}");
         }
+    }
+
+    #[test]
+    fn a_role_in_brackets_after_a_name_and_commons_speaker_labels() {
+        let t = "Dunmere County Council was rated good. Officers: Mira Kalnins (Strategic Director, Children and Family Services) and Tom Voss (Democratic Services Officer) attended.";
+        let o = people(t, &["Mira Kalnins", "Tom Voss"]);
+        assert_eq!((o[0].role.as_str(), o[0].is_official), ("Strategic Director, Children and Family Services", true), "{o:?}");
+        assert_eq!((o[1].role.as_str(), o[1].organisation.as_str(), o[1].is_official), ("Democratic Services Officer", "Dunmere County Council", true));
+        let t = "Ada Brenning (Dunmere North) (Lab): What assessment has the Minister made of the inspection? The Minister for Children and Families (Kit Moss): Dunmere County Council was rated good.";
+        let o = people(t, &["Ada Brenning", "Kit Moss"]);
+        assert_eq!(row(&o[0]), ("Ada Brenning", "", "MP for Dunmere North", "House of Commons", true));
+        assert_eq!(o[0].party, "Lab");
+        assert_eq!((o[1].role.as_str(), o[1].organisation.as_str(), o[1].is_official), ("Minister for Children and Families", "Department for Education", true));
+        // a councillor's ward and party in one bracket stay ward and party
+        let t = "Cllr Emma Ward (Kells and Sandwith, Labour) said the council was rated good.";
+        let o = people(t, &["Emma Ward"]);
+        assert_eq!((o[0].ward.as_str(), o[0].party.as_str(), o[0].role.as_str()), ("Kells and Sandwith", "Labour", "councillor"));
     }
 
     #[test]

@@ -177,8 +177,25 @@ pub(super) fn read_after(post: &str, r: &mut Reading) {
     let mut post = post;
     if let Some(inner) = post.trim_start().strip_prefix('(') {
         if let Some(close) = inner.find(')') {
-            read_parenthesis(&inner[..close], r);
+            let bracket = inner[..close].trim();
+            read_parenthesis(bracket, r);
             post = &inner[close + 1..];
+            // a Commons speaker label: "Name (Constituency) (Party):"
+            let second = post.trim_start().strip_prefix('(').and_then(|i| i.find(')').map(|c| (&i[..c], &i[c + 1..])));
+            if let Some((party, _)) = second.filter(|(p, rest)| PARTIES.iter().any(|q| q.eq_ignore_ascii_case(p.trim())) && rest.trim_start().starts_with(':')) {
+                if r.party.is_none() && r.role.is_none() && bracket.starts_with(|c: char| c.is_uppercase()) && !ROLE_WORD.is_match(bracket) {
+                    r.role = Some(format!("MP for {bracket}"));
+                    r.org = Some("House of Commons".into());
+                    r.party = Some(party.trim().to_string());
+                    return;
+                }
+            }
+            // "Megan Lloyd (Democratic Services Officer)", "Cllrs Ann Hale (Chair), ...": a role in brackets
+            if r.party.is_none() && r.role.is_none() && bracket.split_whitespace().count() <= 8 && ROLE_WORD.is_match(bracket) {
+                let (role, org) = split_organisation(bracket);
+                r.role = Some(role);
+                r.org = r.org.take().or(org);
+            }
         }
     }
     let copula = ["is now ", "is also ", "has been ", "has become ", "who is ", "who was ", "is ", "was ", "became ", "becomes "];
@@ -363,6 +380,18 @@ pub(super) fn read_mention(sentence: &str, name_start: usize, name_end: usize) -
     };
     // "the review, by Dr Name": the author of a document; "the board is chaired by Name": its chair
     let by_role = by_phrase_role(pre_t);
+    // "The Minister for Children and Families (Name):": the role, then the name in brackets
+    if by_role.is_none() && pre_t.ends_with('(') && sentence[name_end..].trim_start().starts_with(')') {
+        let head = pre_t.trim_end_matches('(').trim_end();
+        let line = &head[head.rfind(['\n', '.', ':', '?', '!']).map_or(0, |i| i + 1)..];
+        let phrase = line.trim().trim_start_matches("The ").trim_start_matches("the ");
+        if phrase.split_whitespace().count() <= 8 && ROLE_WORD.is_match(phrase) && phrase.starts_with(|c: char| c.is_uppercase()) {
+            let (role, org) = split_organisation(phrase);
+            r.role = Some(role);
+            r.org = org;
+            return r;
+        }
+    }
     // the construction outranks an apposition ("chaired by Prof Name, a former chief executive")
     r.role = by_role;
     read_after(&sentence[name_end..], &mut r);
