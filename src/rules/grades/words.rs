@@ -184,7 +184,7 @@ pub(super) fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, G
     }
     out.sort_by_key(|g| g.0);
     // "graded 3, which means requires improvement": one grade, said twice
-    out.dedup_by(|b, a| a.2 == b.2 && b.0 - a.1 <= 40 && !clause[a.1..b.0].contains(['.', ';']));
+    out.dedup_by(|b, a| a.2 == b.2 && a.1 <= b.0 && b.0 - a.1 <= 40 && !clause[a.1..b.0].contains(['.', ';']));
     out
 }
 
