@@ -245,11 +245,15 @@ pub fn overlaps(train: &[LabelledUnit], eval: &[LabelledUnit], threshold: f64) -
 }
 
 pub fn load_or_report(dir: &Path) -> Result<LabelledSet> {
-    LabelledSet::load(dir).map_err(|errs| {
-        let n = errs.len();
-        let list: Vec<String> = errs.iter().take(20).map(|e| format!("  {e}")).collect();
-        Error::data(dir, None, format!("{n} problem(s) in labelled data:\n{}{}", list.join("\n"), if n > 20 { "\n  …" } else { "" }))
-    })
+    LabelledSet::load(dir).map_err(|errs| report(dir, "in labelled data", &errs))
+}
+
+/// Many problems of one folder as one error: the count, `what` they are in, and the first 20,
+/// each with its file and line.
+pub fn report(dir: &Path, what: &str, errs: &[Error]) -> Error {
+    let n = errs.len();
+    let list: Vec<String> = errs.iter().take(20).map(|e| format!("  {e}")).collect();
+    Error::data(dir, None, format!("{n} problem(s) {what}:\n{}{}", list.join("\n"), if n > 20 { "\n  …" } else { "" }))
 }
 
 #[cfg(test)]

@@ -134,8 +134,9 @@ pub struct Undone {
     pub end: Option<usize>,
 }
 
+/// How far the labelling has gone (the page's header).
 #[derive(Debug, Clone, Serialize)]
-pub struct Progress {
+pub struct Tally {
     /// Units to label (those a row in sentences.csv covers with other offsets are not counted).
     pub units: usize,
     pub labelled: usize,
@@ -181,19 +182,24 @@ pub struct Session {
     undo: Vec<Change>,
 }
 
+/// The problems of a folder's files, as one error naming each file and line.
+fn problems(dir: &Path, errs: &[Error]) -> Error {
+    corpus::report(dir, "in the folder's files; mend them and start again", errs)
+}
+
 /// Make the folder's label files exist (header only when new), so a fresh folder of articles
 /// loads like a labelled one; then load and check every row against its article.
-pub fn open_folder(dir: &Path) -> std::result::Result<LabelledSet, Vec<Error>> {
+pub fn open_folder(dir: &Path) -> Result<LabelledSet> {
     if !dir.join("articles").is_dir() {
-        return Err(vec![Error::Config(format!("{}: no articles/ folder (put one .txt file per article in {})", dir.display(), dir.join("articles").display()))]);
+        return Err(Error::Config(format!("{}: no articles/ folder (put one .txt file per article in {})", dir.display(), dir.join("articles").display())));
     }
     for (file, columns) in [(SENTENCES, SENTENCE_COLUMNS), (OFFICIALS, OFFICIAL_COLUMNS), (GRADES, GRADE_COLUMNS)] {
         let path = dir.join(file);
         if !path.exists() {
-            write_csv(&path, columns, std::iter::empty::<()>()).map_err(|e| vec![e])?;
+            write_csv(&path, columns, std::iter::empty::<()>())?;
         }
     }
-    LabelledSet::load(dir)
+    LabelledSet::load(dir).map_err(|errs| problems(dir, &errs))
 }
 
 #[derive(Deserialize)]
@@ -247,33 +253,35 @@ impl Session {
         for g in grades {
             s.grades.entry(g.article_id.clone()).or_default().push(g);
         }
-        for (path, rows) in [(NOTES, false), (CHECKED, true)].map(|(f, c)| (dir.join(f), c)) {
-            if !path.exists() {
-                continue;
-            }
-            if rows {
-                let (parsed, errs) = corpus::read_rows::<CheckedRow>(&path);
-                errors.extend(errs);
-                for (line, r) in parsed {
-                    match (s.articles.contains_key(&r.article_id), r.part) {
-                        (false, _) => errors.push(Error::data(&path, line, format!("no such article {:?}", r.article_id))),
-                        (true, Part::Officials) => {
-                            s.officials.entry(r.article_id).or_default();
-                        }
-                        (true, Part::Grades) => {
-                            s.grades.entry(r.article_id).or_default();
-                        }
-                    }
+        let notes = dir.join(NOTES);
+        if notes.exists() {
+            let (parsed, errs) = corpus::read_rows::<NoteRow>(&notes);
+            errors.extend(errs);
+            for (line, r) in parsed {
+                let key = UnitKey { article_id: r.article_id, start: r.start, end: r.end };
+                if s.articles.get(&key.article_id).is_some_and(|a| a.text.get(key.start..key.end).is_some()) {
+                    s.notes.insert(key, r.note);
+                } else {
+                    errors.push(Error::data(&notes, line, format!("article {:?} has no text at {}..{}", key.article_id, key.start, key.end)));
                 }
-            } else {
-                let (parsed, errs) = corpus::read_rows::<NoteRow>(&path);
-                errors.extend(errs);
-                for (line, r) in parsed {
-                    let key = UnitKey { article_id: r.article_id, start: r.start, end: r.end };
-                    if s.articles.get(&key.article_id).is_some_and(|a| a.text.get(key.start..key.end).is_some()) {
-                        s.notes.insert(key, r.note);
-                    } else {
-                        errors.push(Error::data(&path, line, format!("article {:?} has no text at {}..{}", key.article_id, key.start, key.end)));
+            }
+        }
+        let checked = dir.join(CHECKED);
+        if checked.exists() {
+            let (parsed, errs) = corpus::read_rows::<CheckedRow>(&checked);
+            errors.extend(errs);
+            for (line, r) in parsed {
+                if !s.articles.contains_key(&r.article_id) {
+                    errors.push(Error::data(&checked, line, format!("no such article {:?}", r.article_id)));
+                    continue;
+                }
+                // an entry, even an empty one, marks the article's rows checked
+                match r.part {
+                    Part::Officials => {
+                        s.officials.entry(r.article_id).or_default();
+                    }
+                    Part::Grades => {
+                        s.grades.entry(r.article_id).or_default();
                     }
                 }
             }
@@ -324,23 +332,28 @@ impl Session {
         }
     }
 
-    pub fn progress(&self) -> Progress {
-        let mut p = Progress { units: 0, labelled: 0, by_label: [0; 3], agreed: 0, articles: self.articles.len(), officials_checked: self.officials.len(), grades_checked: self.grades.len() };
+    pub fn progress(&self) -> Tally {
+        let mut p = Tally { units: 0, labelled: 0, by_label: [0; 3], agreed: 0, articles: self.articles.len(), officials_checked: self.officials.len(), grades_checked: self.grades.len() };
         for a in self.articles.values() {
-            for u in &a.units {
-                let key = UnitKey { article_id: a.id.clone(), start: u.start, end: u.end };
-                if self.covered.contains(&key) {
-                    continue;
-                }
+            for (_, u, label) in self.to_label(a) {
                 p.units += 1;
-                if let Some(l) = self.labels.get(&key) {
+                if let Some(l) = label {
                     p.labelled += 1;
                     p.by_label[l.index()] += 1;
-                    p.agreed += usize::from(*l == u.label);
+                    p.agreed += usize::from(l == u.label);
                 }
             }
         }
         p
+    }
+
+    /// An article's units that are asked for (not covered by a hand-made row), with their
+    /// position in the article and the label a person gave, if any.
+    pub fn to_label<'a>(&'a self, a: &'a Article) -> impl Iterator<Item = (usize, &'a Suggestion, Option<Label>)> + 'a {
+        a.units.iter().enumerate().filter_map(move |(i, u)| {
+            let key = UnitKey { article_id: a.id.clone(), start: u.start, end: u.end };
+            (!self.covered.contains(&key)).then(|| (i, u, self.labels.get(&key).copied()))
+        })
     }
 
     /// Units without a label, least confident suggestion first across all articles
@@ -348,12 +361,7 @@ impl Session {
     pub fn queue(&self, limit: usize) -> Vec<QueueItem> {
         let mut waiting: Vec<(f32, &Article, usize)> = Vec::new();
         for a in self.articles.values() {
-            for (i, u) in a.units.iter().enumerate() {
-                let key = UnitKey { article_id: a.id.clone(), start: u.start, end: u.end };
-                if !self.labels.contains_key(&key) && !self.covered.contains(&key) {
-                    waiting.push((u.confidence(), a, i));
-                }
-            }
+            waiting.extend(self.to_label(a).filter(|(_, _, label)| label.is_none()).map(|(i, u, _)| (u.confidence(), a, i)));
         }
         waiting.sort_by(|x, y| x.0.total_cmp(&y.0).then_with(|| x.1.id.cmp(&y.1.id)).then(x.2.cmp(&y.2)));
         waiting.into_iter().take(limit).map(|(_, a, i)| queue_item(a, i)).collect()
@@ -617,15 +625,7 @@ pub fn label(cfg: &crate::app::config::LabelConfig, ready: impl FnOnce(&str)) ->
             eprintln!("[ofsted] {m}")
         }
     };
-    let problems = |dir: &Path, errs: Vec<Error>| {
-        let n = errs.len();
-        let list: Vec<String> = errs.iter().take(20).map(|e| format!("  {e}")).collect();
-        Error::data(dir, None, format!("{n} problem(s) in the folder's files; mend them and start again:\n{}{}", list.join("\n"), if n > 20 { "\n  …" } else { "" }))
-    };
-    let set = open_folder(&cfg.dir).map_err(|e| match e.as_slice() {
-        [Error::Config(_)] => e.into_iter().next().unwrap_or_else(|| Error::Config(String::new())),
-        _ => problems(&cfg.dir, e),
-    })?;
+    let set = open_folder(&cfg.dir)?;
     if set.articles.is_empty() {
         return Err(Error::Config(format!("{}: no .txt articles in it", cfg.dir.join("articles").display())));
     }
@@ -647,7 +647,7 @@ pub fn label(cfg: &crate::app::config::LabelConfig, ready: impl FnOnce(&str)) ->
         eprintln!("[ofsted] error: {} (it has no units to label)", a.error.as_deref().unwrap_or_default());
     }
     let dir = set.dir.clone();
-    let mut session = Session::new(set, articles).map_err(|e| problems(&dir, e))?;
+    let mut session = Session::new(set, articles).map_err(|e| problems(&dir, &e))?;
     let p = session.progress();
     say(&format!("{} of {} units labelled, officials checked in {} and grades in {} of {} articles", p.labelled, p.units, p.officials_checked, p.grades_checked, p.articles));
     if !cfg.host.is_loopback() {
@@ -838,8 +838,8 @@ mod tests {
     fn a_folder_whose_files_break_the_format_is_refused_naming_file_and_line() {
         let (d, arts) = folder();
         std::fs::write(d.path().join(SENTENCES), "article_id,start,end,label,text\na,0,18,strength,Council rated good\na,0,5,strength,Other words\n").unwrap();
-        let errs = open_folder(d.path()).unwrap_err();
-        assert!(errs[0].to_string().contains("sentences.csv:3"), "{}", errs[0]);
+        let err = open_folder(d.path()).unwrap_err().to_string();
+        assert!(err.contains("sentences.csv:3"), "{err}");
         std::fs::write(d.path().join(SENTENCES), "article_id,start,end,label,text\n").unwrap();
         std::fs::write(d.path().join(CHECKED), "article_id,part\nzz,officials\na,roles\n").unwrap();
         let errs = Session::new(open_folder(d.path()).unwrap(), arts.clone()).err().unwrap();
@@ -847,6 +847,6 @@ mod tests {
         msgs.sort();
         assert!(msgs.len() == 2 && msgs[0].contains("checked.csv:2") && msgs[0].contains("no such article") && msgs[1].contains("checked.csv:3") && msgs[1].contains("roles"), "{msgs:?}");
         let empty = tempfile::tempdir().unwrap();
-        assert!(open_folder(empty.path()).unwrap_err()[0].to_string().contains("no articles/ folder"));
+        assert!(open_folder(empty.path()).unwrap_err().to_string().contains("no articles/ folder"));
     }
 }

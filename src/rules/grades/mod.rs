@@ -117,6 +117,7 @@ enum Coverage {
 
 /// What one unit states: its grades, a count or all-areas statement, and areas given "the same
 /// judgement" as the grade stated last before this unit.
+#[derive(Default)]
 struct UnitGrades {
     rows: Vec<Stated>,
     counted: Option<(Grade, usize)>,
@@ -126,14 +127,14 @@ struct UnitGrades {
 
 fn unit_grades(unit: &str) -> UnitGrades {
     if SCALE_LINE.is_match(unit) {
-        return UnitGrades { rows: Vec::new(), counted: None, all: None, same: Vec::new() };
+        return UnitGrades::default();
     }
     let bullet_line = {
         let t = unit.trim();
         let tail = clauses(t).last().filter(|c| c.after_mark).map_or_else(|| t.rsplit(['–', '-', ':', '—']).next().unwrap_or(""), |c| c.text).trim().trim_end_matches('.');
         t.len() < 120 && GRADE_WORD.find(tail).is_some_and(|m| m.start() == 0 && m.end() == tail.len()) && t.len() > tail.len()
     };
-    let mut u = UnitGrades { rows: Vec::new(), counted: None, all: None, same: Vec::new() };
+    let mut u = UnitGrades::default();
     let mut pending: Vec<JudgementArea> = Vec::new();
     // the last current grade that took its areas after it ("rated inadequate overall and for help and protection")
     let mut last_forward: Option<(Grade, usize)> = None;
