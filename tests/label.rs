@@ -115,6 +115,8 @@ fn labels_made_over_the_api_are_corpus_data_that_survive_a_kill_and_train_accept
     assert_eq!(answer(ureq::get(&api("state")).set("Host", "attacker.example").call()).0, 403, "a rebinding name is refused");
     assert_eq!(answer(ureq::post(&api("label")).set("Content-Type", "text/plain").send_string(&with(&queue[20], "label", json!("other")).to_string())).0, 415);
     assert_eq!(answer(ureq::get(&api("label")).call()).0, 405);
+    assert_eq!(answer(ureq::request("PUT", &api("label")).set("Content-Type", "application/json").send_string("{}")).0, 405, "a change path with another method is not a missing page");
+    assert_eq!(answer(ureq::post(&api("state")).set("Content-Type", "application/json").send_string("{}")).0, 405);
 
     // killed: nothing is lost, and a new server resumes where this one stopped
     server.kill();

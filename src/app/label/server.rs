@@ -106,27 +106,30 @@ fn refused(e: Refused) -> Reply {
     }
 }
 
+/// The pages and data a browser reads, and the changes it posts.
+const READS: &[&str] = &["/", "/api/state", "/api/queue", "/api/article"];
+const CHANGES: &[&str] = &["/api/label", "/api/note", "/api/officials", "/api/grades", "/api/undo"];
+
 fn route(s: &mut Session, request: &mut Request) -> Reply {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let param = |name: &str| form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
-    let get = *request.method() == Method::Get;
-    match (path, get) {
-        ("/", true) => (200, PAGE.as_bytes().to_vec(), "text/html; charset=utf-8"),
-        ("/api/state", true) => reply(200, &state(s)),
-        ("/api/queue", true) => {
+    match (request.method().clone(), path) {
+        (Method::Get, "/") => (200, PAGE.as_bytes().to_vec(), "text/html; charset=utf-8"),
+        (Method::Get, "/api/state") => reply(200, &state(s)),
+        (Method::Get, "/api/queue") => {
             let limit = param("limit").and_then(|l| l.parse().ok()).unwrap_or(QUEUE_DEFAULT).min(QUEUE_MAX);
             reply(200, &json!({ "progress": s.progress(), "queue": s.queue(limit) }))
         }
-        ("/api/article", true) => match param("id") {
+        (Method::Get, "/api/article") => match param("id") {
             Some(id) => article(s, &id).unwrap_or_else(refused),
             None => error(400, "give the article as ?id="),
         },
-        ("/api/label" | "/api/note" | "/api/officials" | "/api/grades" | "/api/undo", false) if *request.method() == Method::Post => match body(request) {
+        (Method::Post, p) if CHANGES.contains(&p) => match body(request) {
             Err(r) => r,
             Ok(v) => change(s, path, v).unwrap_or_else(refused),
         },
-        ("/" | "/api/state" | "/api/queue" | "/api/article", false) | ("/api/label" | "/api/note" | "/api/officials" | "/api/grades" | "/api/undo", true) => error(405, "method not allowed"),
+        (_, p) if READS.contains(&p) || CHANGES.contains(&p) => error(405, "method not allowed"),
         _ => error(404, &format!("no such page: {path}")),
     }
 }
@@ -193,7 +196,8 @@ fn change(s: &mut Session, path: &str, v: Value) -> std::result::Result<Reply, R
             let r: Rows<GradeInput> = parse(v)?;
             s.set_grades(&r.article_id, r.rows)?
         }
-        _ => undone = s.undo()?,
+        "/api/undo" => undone = s.undo()?,
+        other => return Err(Refused::NotFound(format!("no such page: {other}"))),
     }
     Ok(reply(200, &json!({ "ok": true, "progress": s.progress(), "undone": undone })))
 }
@@ -202,12 +206,7 @@ fn state(s: &Session) -> Value {
     let articles: Vec<Value> = s
         .articles()
         .map(|a| {
-            let keys = a.units.iter().map(|u| UnitKey { article_id: a.id.clone(), start: u.start, end: u.end });
-            let (mut units, mut labelled) = (0, 0);
-            for k in keys.filter(|k| !s.is_covered(k)) {
-                units += 1;
-                labelled += usize::from(s.label_of(&k).is_some());
-            }
+            let (units, labelled) = s.to_label(a).fold((0, 0), |(n, l), (_, _, label)| (n + 1, l + usize::from(label.is_some())));
             json!({ "id": a.id, "units": units, "labelled": labelled, "officials_checked": s.officials_of(&a.id).1, "grades_checked": s.grades_of(&a.id).1, "error": a.error })
         })
         .collect();
