@@ -10,9 +10,9 @@ const SMALL: &[&str] = &["of", "and", "upon", "on", "the", "for", "in", "to", "a
 /// `text` with each line written wholly in capitals (four letters or more) in title case.
 pub fn unshout(text: &str) -> Cow<'_, str> {
     let shouted = |line: &str| {
-        let letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
+        let (letters, upper) = line.chars().filter(|c| c.is_alphabetic()).fold((0, true), |(n, u), c| (n + 1, u && c.is_uppercase()));
         // four letters or more: "NHS" or "BBC" alone on a line is an acronym, not a heading
-        letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase())
+        letters >= 4 && upper
     };
     if !text.split('\n').any(shouted) {
         return Cow::Borrowed(text);
