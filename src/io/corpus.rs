@@ -2,7 +2,7 @@
 //! `DIR/articles/<id>.txt` and `DIR/sentences.csv` (article_id,start,end,label,text).
 //! Loading checks every row against the annotation contract and names offending rows.
 
-use crate::model::bert::sha256_file;
+use crate::io::digest::sha256_file;
 use crate::error::{Error, Result};
 use crate::label::Label;
 use crate::grade::{Grade, JudgementArea};

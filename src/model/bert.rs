@@ -1,23 +1,16 @@
 //! Shared plumbing for the transformer models (the two BERT models, and MPNet in mpnet.rs):
-//! loading config, tokenizer and weights from a local folder, sha256 of weight files, and
+//! loading config, tokenizer and weights from a local folder, and
 //! length-sorted batching with dynamic padding.
 
 use crate::error::{Error, Result};
 use rust_bert::bert::BertConfig;
-use sha2::{Digest, Sha256};
+use crate::io::digest::sha256_file;
 use std::path::Path;
 use tch::{Device, Kind, Tensor};
 use tokenizers::{Encoding, Tokenizer, TruncationParams};
 
 /// Longest input in word pieces; longer units are truncated (news sentences rarely reach it).
 pub const MAX_TOKENS: usize = 256;
-
-pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = std::fs::File::open(path).map_err(|e| Error::model(path, e))?;
-    let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(|e| Error::model(path, e))?;
-    Ok(format!("{:x}", h.finalize()))
-}
 
 fn need(dir: &Path, name: &str) -> Result<std::path::PathBuf> {
     let p = dir.join(name);

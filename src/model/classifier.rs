@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::label::Label;
-use crate::model::bert::sha256_file;
+use crate::io::digest::sha256_file;
 use crate::model::encoder::Encoder;
 use crate::model::head::LinearHead;
 use crate::model::manifest::{Manifest, MANIFEST_FILE};

@@ -3,7 +3,7 @@
 //! embeddings, or fine-tuning the top encoder layers (tch autograd). The dev split is by article;
 //! the manifest records data, hyperparameters, seed, history and dev scores.
 
-use crate::model::bert::sha256_file;
+use crate::io::digest::sha256_file;
 use crate::model::classifier::{save_layers, Prediction, Units, HEAD_FILE, LAYERS_FILE};
 use crate::model::manifest::{self, LabelCounts, Manifest};
 use crate::model::runtime::{Runtime, STORED_LAYERS_NAME};

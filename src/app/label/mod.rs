@@ -567,16 +567,12 @@ struct Cache {
     articles: BTreeMap<String, (String, Article)>,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    format!("{:x}", Sha256::digest(bytes))
-}
-
 /// Every article's reading: from the cache where its text and `models` (a description of the
 /// models) are unchanged, else from `run` (given the articles it must read). The cache is then
 /// rewritten atomically; a cache that cannot be read is ignored, one that cannot be written only
 /// costs time next start. Returns the readings in `texts` order and how many came from the cache.
 pub fn suggestions(dir: &Path, models: &serde_json::Value, texts: &BTreeMap<String, String>, run: impl FnOnce(Vec<(String, String)>) -> Result<Vec<Article>>) -> Result<(Vec<Article>, usize)> {
+    use crate::io::digest::sha256_hex;
     let key = sha256_hex(format!("{} {models}", env!("CARGO_PKG_VERSION")).as_bytes());
     let path = dir.join(CACHE);
     let mut cached: BTreeMap<String, (String, Article)> = std::fs::read(&path)
