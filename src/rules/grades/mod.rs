@@ -37,6 +37,8 @@ struct Clause<'a> {
     offset: usize,
     text: &'a str,
     after_mark: bool,
+    /// After a semicolon: a new statement, so areas named before it do not carry over.
+    fresh: bool,
 }
 
 /// Split a unit into clauses at punctuation and at joining words; the joining word stays with
@@ -44,7 +46,7 @@ struct Clause<'a> {
 fn clauses(unit: &str) -> Vec<Clause<'_>> {
     const JOINERS: &[&str] = &[" but ", " while ", " whereas ", " although ", " with ", " up from ", " down from ", " when ", " apart from ", " except ", " other than ", " with the exception of "];
     let mut out = Vec::new();
-    let (mut start, mut after_mark) = (0, false);
+    let (mut start, mut after_mark, mut fresh) = (0, false, false);
     for (at, c) in unit.char_indices() {
         if at < start {
             continue; // inside a dot leader already cut
@@ -56,20 +58,21 @@ fn clauses(unit: &str) -> Vec<Clause<'_>> {
             continue;
         }
         if let Some(len) = leader_at(&unit[at..]) {
-            out.push(Clause { offset: start, text: &unit[start..at], after_mark });
+            out.push(Clause { offset: start, text: &unit[start..at], after_mark, fresh });
             start = at + len;
-            after_mark = true;
+            (after_mark, fresh) = (true, false);
         } else if matches!(c, ',' | ';' | ':' | '–' | '—' | '(' | ')' | '|' | '\t') || dash {
-            out.push(Clause { offset: start, text: &unit[start..at], after_mark });
+            out.push(Clause { offset: start, text: &unit[start..at], after_mark, fresh });
             start = at + c.len_utf8();
             after_mark = matches!(c, ':' | '–' | '—' | '|' | '\t') || dash;
+            fresh = c == ';';
         } else if at > start && JOINERS.iter().any(|w| unit[at..].starts_with(w)) {
-            out.push(Clause { offset: start, text: &unit[start..at], after_mark });
+            out.push(Clause { offset: start, text: &unit[start..at], after_mark, fresh });
             start = at + 1;
-            after_mark = false;
+            (after_mark, fresh) = (false, false);
         }
     }
-    out.push(Clause { offset: start, text: &unit[start..], after_mark });
+    out.push(Clause { offset: start, text: &unit[start..], after_mark, fresh });
     out.into_iter().filter(|c| !c.text.trim().is_empty()).collect()
 }
 
@@ -92,9 +95,10 @@ fn leader_at(s: &str) -> Option<usize> {
     (dots >= 4 && s.starts_with(['.', '…'])).then_some(len)
 }
 
-/// "all four judgement areas", "every area", "across the board".
+/// "all four judgement areas", "every area", "across the board"; "its other three areas" (every
+/// area not stated otherwise).
 static ALL_AREAS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:all (?:(?:four|five|5|4) )?(?:of (?:the|its) )?(?:(?:judgement|judgment|key|inspection|individual) )?(?:areas|judgements|judgments)|every (?:judgement |judgment |single )?area|each of the (?:other |remaining )?(?:four|five|4|5) (?:other )?(?:individual |judgement )?areas|every (?:category|judgement)|across the board|in every area)\b").unwrap()
+    Regex::new(r"(?i)\b(?:(?:its|the|their) (?:other|remaining) (?:(?:two|three|four|2|3|4) )?(?:judgement |judgment )?areas|all (?:(?:four|five|5|4) )?(?:other |remaining )?(?:of (?:the|its) )?(?:(?:judgement|judgment|key|inspection|individual) )?(?:areas|judgements|judgments)|every (?:judgement |judgment |single )?area|each of the (?:other |remaining )?(?:four|five|4|5) (?:other )?(?:individual |judgement )?areas|every (?:category|judgement)|across the board|in every area)\b").unwrap()
 });
 
 /// One grade a unit states, before it has an authority.
@@ -147,6 +151,9 @@ fn unit_grades(unit: &str) -> UnitGrades {
     let mut same_list = false;
     for (ci, clause) in parts.iter().enumerate() {
         let (offset, text) = (clause.offset, clause.text);
+        if clause.fresh {
+            pending.clear();
+        }
         in_past &= !BACK_TO_NOW.is_match(text);
         let areas = areas_in(text);
         let grades = &graded[ci];
@@ -156,7 +163,8 @@ fn unit_grades(unit: &str) -> UnitGrades {
             let lead = text.trim_start().to_lowercase();
             match (last_forward, last_grade) {
                 // "... outstanding overall and for help and protection, children in care, and leadership"
-                (Some((g, pos)), _) if !later_grade && !exception && !lead.starts_with("but") => u.rows.extend(areas.iter().map(|a| Stated { area: a.area, grade: g, confidence: 1.0, at: pos })),
+                // (the clause opens with the list: not "..., despite delays in its child protection work")
+                (Some((g, pos)), _) if !later_grade && !exception && !lead.starts_with("but") && opens_with_area(text, &areas) => u.rows.extend(areas.iter().map(|a| Stated { area: a.area, grade: g, confidence: 1.0, at: pos })),
                 // "help and protection was inadequate, as was the impact of leaders"
                 (_, Some((g, pos))) if lead.starts_with("as was") || lead.starts_with("as were") || lead.starts_with("as did") => u.rows.extend(areas.iter().map(|a| Stated { area: a.area, grade: g, confidence: 1.0, at: pos })),
                 // "Leadership received the same judgement."
@@ -196,6 +204,11 @@ fn unit_grades(unit: &str) -> UnitGrades {
             let history = HISTORY.is_match(&text[prev_end..next_start]) || history_before(&text[prev_end..gs]) || in_past;
             let prev_start = std::mem::replace(&mut prev_end, ge);
             if history || from_lead {
+                // "children in care moved from inadequate to requires improvement": the areas
+                // before the old grade belong to the new one
+                if text[ge..next_start].trim() == "to" {
+                    pending = chosen;
+                }
                 last_forward = None;
                 continue;
             }
@@ -218,6 +231,17 @@ fn unit_grades(unit: &str) -> UnitGrades {
         }
     }
     u
+}
+
+/// Whether a clause's first area opens it ("children in care", "and for care leavers"): a list
+/// going on from the clause before.
+fn opens_with_area(clause: &str, areas: &[words::Hit]) -> bool {
+    let lead = clause.trim_start();
+    let skipped = clause.len() - lead.len();
+    areas.first().is_some_and(|a| {
+        let before = clause[skipped..a.start].trim().to_lowercase();
+        before.split_whitespace().all(|w| matches!(w, "and" | "for" | "in" | "the" | "its" | "their" | "of" | "also" | "both" | "as" | "well" | "services" | "work" | "with" | "was" | "were" | "rated" | "judged" | "graded") || GRADE_WORD.is_match(w))
+    })
 }
 
 fn number(word: &str) -> usize {
@@ -264,7 +288,10 @@ pub fn extract(text: &str, units: &[Unit], bodies: &Bodies) -> Vec<GradeFinding>
         // Bristol councils are both rated good"), else the first one named, else the one in force
         let authorities_at = |pos: usize| -> Vec<String> {
             let Some(i) = mentions.iter().rposition(|(at, _)| *at <= pos) else {
-                return vec![mentions.first().map_or_else(|| current.clone(), |(_, n)| n.clone())];
+                // a body named after the grade ("..., Oldham Council said"), but not "the council"
+                // there: that is the one in force ("... not in contact with the council at all")
+                let generic = |at: usize| unit[at..].get(..4).is_some_and(|w| w.eq_ignore_ascii_case("the "));
+                return vec![mentions.iter().find(|(at, _)| !generic(*at)).map_or_else(|| current.clone(), |(_, n)| n.clone())];
             };
             let mut out = vec![mentions[i].1.clone()];
             let plural = plural_verdict(&unit[mentions[i].0..pos]);
@@ -756,5 +783,70 @@ mod tests {
         ];
         let g = grades_of(&lines);
         assert_eq!(g, [row("Hollins Children First", OVERALL, "good")]);
+    }
+
+    #[test]
+    fn regression_a_place_inside_a_longer_body_name_is_not_a_mention_of_its_own() {
+        // "Somerset" inside "North Somerset Council" took North Somerset's grades for Somerset
+        let t = "Somerset\nSomerset Council was rated good.\nNorth Somerset\nNorth Somerset Council was rated inadequate overall.\nServices for care leavers were also judged inadequate, with some young people not in touch with the council at all.";
+        let mut g = grades(t);
+        g.sort();
+        assert_eq!(g, [row("North Somerset Council", "care leavers", "inadequate"), row("North Somerset Council", OVERALL, "inadequate"), row("Somerset Council", OVERALL, "good")]);
+        // nor a gazetteer place inside a body's full name
+        let t = "The Royal Borough of Kingston upon Thames was rated good.\nThe London Borough of Richmond upon Thames is currently rated outstanding.";
+        let g = grades(t);
+        assert!(g.contains(&row("London Borough of Richmond upon Thames", OVERALL, "outstanding")) && g.len() == 2, "{g:?}");
+    }
+
+    #[test]
+    fn regression_an_area_in_a_later_clause_that_does_not_go_on_the_list_takes_no_grade() {
+        // "rated good overall, despite ... child protection work" gave help and protection good
+        let t = "Wrenfield Council was rated good overall, despite concerns about delays in its child protection work.\nHelp and protection was judged to require improvement.";
+        let mut g = grades(t);
+        g.sort();
+        assert_eq!(g, [row("Wrenfield Council", "help and protection", "requires improvement to be good"), row("Wrenfield Council", OVERALL, "good")]);
+        // the list that does go on still takes the grade
+        let t = "Wrenfield Council was rated outstanding overall and for help and protection, children in care, and the impact of leaders.";
+        assert_eq!(grades(t).len(), 4, "{:?}", grades(t));
+        let t = "Wrenfield Council was rated good overall, and good for help and protection, children in care and leadership.";
+        assert_eq!(grades(t).len(), 4, "{:?}", grades(t));
+    }
+
+    #[test]
+    fn an_area_moved_from_one_grade_to_another_takes_the_new_one() {
+        let t = "Inspectors found improvements in work with children in care, which moved from inadequate to requires improvement.";
+        assert_eq!(grades(t), [row("", "children in care", "requires improvement to be good")]);
+    }
+
+    #[test]
+    fn every_area_other_areas_and_the_remaining_ones() {
+        let t = "Fenwick County Council kept its outstanding rating, with outstanding judgements in every area.";
+        assert_eq!(grades(t).len(), 5, "{:?}", grades(t));
+        let t = "Fenwick County Council was rated good overall and in all four other areas, though inspectors asked for closer checks.";
+        assert_eq!(grades(t).iter().filter(|r| r.2 == "good").count(), 5, "{:?}", grades(t));
+        let t = "Fenwick County Council was rated outstanding overall, with children in care also judged outstanding. Its other three areas were judged good.";
+        let g = grades(t);
+        assert_eq!(g.iter().filter(|r| r.2 == "good").count(), 3, "{g:?}");
+        assert!(g.contains(&row("Fenwick County Council", "children in care", "outstanding")), "{g:?}");
+        // social workers "with good judgement" are not a grade
+        assert!(grades("Fenwick County Council praised managers with good judgement.").is_empty());
+    }
+
+    #[test]
+    fn help_for_children_needing_protection_is_help_and_protection() {
+        let t = "Fenwick County Council was rated good overall. However, help for children needing protection was rated as requiring improvement.";
+        assert!(grades(t).contains(&row("Fenwick County Council", "help and protection", "requires improvement to be good")), "{:?}", grades(t));
+    }
+
+    #[test]
+    fn a_standing_grade_until_a_reinspection_and_the_council_after_a_named_one() {
+        let t = "Monitoring visits do not give a new grade, and Fenwick County Council remains rated inadequate until a full re-inspection.";
+        assert_eq!(grades(t), [row("Fenwick County Council", OVERALL, "inadequate")]);
+        // after a semicolon the area of the clause before does not carry over, and "the council"
+        // is the council the unit named
+        let t = "Oakby Council was rated good.\n– Marlow City Council's focused visit on children in care found strong practice; the council remains rated outstanding.";
+        let g = grades(t);
+        assert!(g.contains(&row("Marlow City Council", OVERALL, "outstanding")), "{g:?}");
+        assert!(!g.iter().any(|r| r.1 == "children in care"), "{g:?}");
     }
 }

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 pub(super) static AREAS: LazyLock<Vec<(Regex, JudgementArea)>> = LazyLock::new(|| {
     [
         (r"overall effectiveness|\boverall\b", JudgementArea::Overall),
-        (r"help(?:ing)? and protect(?:ion|ing)|children (?:who need|in need of) (?:help and )?protection|child protection (?:work|services?)\b|help for children who need|\bhelp and protection", JudgementArea::HelpAndProtection),
+        (r"help(?:ing)? and protect(?:ion|ing)|children (?:who need|in need of) (?:help and )?protection|child protection (?:work|services?)\b|help for children (?:who need|needing)|children needing (?:help and )?protection|\bhelp and protection", JudgementArea::HelpAndProtection),
         (r"care leavers|leaving care", JudgementArea::CareLeavers),
         (r"children in care|children looked after|looked[- ]after children", JudgementArea::ChildrenInCare),
         (r"impact of (?:the )?(?:its |their )?leaders|leadership(?:, management and governance| and management| and governance)?|impact on (?:social work )?practice|leaders (?:were|are|have been) (?:graded|rated|judged)", JudgementArea::Leadership),
@@ -31,7 +31,7 @@ pub(super) const GRADE_LEAD: &[&str] = &[
 ];
 /// Words just after a grade word that keep it a judgement ("good overall", "an outstanding rating").
 pub(super) const GRADE_TAIL: &[&str] = &[
-    "overall", "for", "in", "at", "by", "and", "across", "rating", "ratings", "grade", "grades", "judgement", "judgements", "judgment", "verdict", "with", "after", "following", "since", "from", "again", "or", "but", "to", "when", "while", "as", "it", "on", "last", "this", "two", "three", "four", "five", "too", "today",
+    "overall", "for", "in", "at", "by", "and", "across", "rating", "ratings", "grade", "grades", "judgement", "judgements", "judgment", "verdict", "with", "after", "following", "since", "from", "again", "or", "but", "to", "when", "while", "as", "it", "on", "last", "this", "two", "three", "four", "five", "too", "today", "until",
 ];
 
 /// Markers that a clause reports an earlier inspection.
@@ -168,7 +168,9 @@ pub(super) fn grades_in(clause: &str, bullet_line: bool) -> Vec<(usize, usize, G
         // "all four judgement areas good", "care leavers good": an area or area count right before
         let areas_before = areas_in(before);
         let area_lead = matches!(lead.as_str(), "areas" | "area" | "judgements") || areas_before.last().is_some_and(|a| before[a.end..].trim().is_empty());
-        let led = GRADE_LEAD.contains(&lead.as_str()) || quoted || bullet_line || rated || area_lead;
+        // "with outstanding judgements in every area" (not "with good judgement")
+        let with_grades = lead == "with" && matches!(next.as_str(), "judgements" | "judgments" | "ratings" | "grades");
+        let led = GRADE_LEAD.contains(&lead.as_str()) || quoted || bullet_line || rated || area_lead || with_grades;
         // after a bare "is"/"was" with nothing graded in sight, only a clause end or a grade noun
         // makes it a verdict: not "the news was good for the children"
         let weak = matches!(lead.as_str(), "is" | "are" | "was" | "were" | "be" | "been") && !rated && !quoted && !bullet_line && areas_before.is_empty();

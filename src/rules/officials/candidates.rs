@@ -4,6 +4,7 @@
 //! nothing, and go through the same checks as NER spans in `resolve`.
 
 use super::{Mention, NOT_NAME, PARTICLES};
+use crate::rules::lexicon::PLURAL_TITLES;
 use crate::text::Unit;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -12,6 +13,9 @@ use std::sync::LazyLock;
 static TITLED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:Cllrs?|Councillors?|Mayor|Lord|Lady|Dame|Sir|Professor|Prof|Dr|Baroness)\.?[ \t]+").unwrap()
 });
+
+/// What joins the names of a list after a plural title.
+static LIST_NEXT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+)").unwrap());
 
 /// Confidence given to a rule-found name (NER spans carry the model's).
 pub const CANDIDATE_CONFIDENCE: f32 = 0.5;
@@ -64,12 +68,17 @@ pub fn titled_names(text: &str, units: &[Unit], existing: &[Mention]) -> Vec<Men
     for u in units {
         let s = &text[u.start..u.end];
         for m in TITLED.find_iter(s) {
-            let Some((a, b)) = name_run(s, m.end()) else { continue };
-            let (start, end) = (u.start + a, u.start + b);
-            if existing.iter().chain(&out).any(|e: &Mention| e.start < end && start < e.end) {
-                continue;
+            let plural = PLURAL_TITLES.iter().any(|(p, _)| m.as_str().trim_end().trim_end_matches('.') == *p);
+            let mut at = m.end();
+            while let Some((a, b)) = name_run(s, at) {
+                let (start, end) = (u.start + a, u.start + b);
+                if !existing.iter().chain(&out).any(|e: &Mention| e.start < end && start < e.end) {
+                    out.push(Mention { start, end, sentence: (u.start, u.end), confidence: CANDIDATE_CONFIDENCE });
+                }
+                // a plural title heads a list: "Cllrs Ann Hale, Mo Ali and Rasheed"
+                let Some(next) = plural.then(|| LIST_NEXT.find(&s[b..])).flatten().filter(|j| j.start() == 0) else { break };
+                at = b + next.end();
             }
-            out.push(Mention { start, end, sentence: (u.start, u.end), confidence: CANDIDATE_CONFIDENCE });
         }
     }
     out
@@ -102,7 +111,10 @@ mod tests {
         let t = "Mayor Rukshana Begum-Talukdar welcomed the report. Dame Jo Hale, the commissioner, agreed. The Mayor of Hackney and the Lord Mayor of Leeds said nothing.";
         assert_eq!(found(t, &[]), ["Rukshana Begum-Talukdar", "Jo Hale"]);
         let t = "Cllrs Ann Hale and Mo Ali spoke at Sir Ivor Smith House. Professor Pieter van der Merwe, who chairs the board, agreed.";
-        assert_eq!(found(t, &[]), ["Ann Hale", "Pieter van der Merwe"], "not the building named after Sir Ivor");
+        assert_eq!(found(t, &[]), ["Ann Hale", "Mo Ali", "Pieter van der Merwe"], "not the building named after Sir Ivor");
+        // surnames alone after a plural title
+        assert_eq!(found("Cllrs Rasheed and Hollingworth, the opposition spokespeople, objected.", &[]), ["Rasheed", "Hollingworth"]);
+        assert_eq!(found("Cllrs Ng, Obi & Kaur agreed. Cllr Day and Ann Bell did not.", &[]), ["Ng", "Obi", "Kaur", "Day"], "a singular title heads no list");
     }
 
     #[test]

@@ -279,13 +279,19 @@ fn share_within_lists(text: &str, seen: &mut [Seen]) {
         let mut j = i;
         // a list item is a person: not a lone tagged word ("Terence Oduya, Wiltshire's director"),
         // not a possessor
-        let item = |s: &Seen| (s.tokens.len() > 1 || !s.title.is_empty()) && !text[s.to..].starts_with(['\'', '’']);
+        // (after a plural title a lone surname is one: "Cllrs Rasheed and Hollingworth")
+        let plural_title = {
+            let pre = text[seen[i].mention.sentence.0..seen[i].mention.start].trim_end();
+            PLURAL_TITLES.iter().any(|(p, _)| pre.rsplit(char::is_whitespace).next().is_some_and(|w| w.trim_end_matches('.') == *p))
+        };
+        let item = |s: &Seen| (s.tokens.len() > 1 || !s.title.is_empty() || plural_title) && !text[s.to..].starts_with(['\'', '’']);
         while j + 1 < seen.len() && seen[j + 1].mention.sentence == seen[i].mention.sentence && seen[j].to <= seen[j + 1].from && item(&seen[j + 1]) && LIST_JOINER.is_match(&text[seen[j].to..seen[j + 1].from]) {
             j += 1;
         }
         if j > i {
             let (ss, _) = seen[i].mention.sentence;
-            let pre = text[ss..seen[i].from].trim_end();
+            // (from the name, not its title: "Cllrs" is the list's title)
+            let pre = text[ss..seen[i].mention.start.max(ss)].trim_end();
             let (head, last) = pre.rsplit_once(char::is_whitespace).unwrap_or(("", pre));
             let title = PLURAL_TITLES.iter().find(|(p, _)| *p == last.trim_end_matches('.')).map(|(_, t)| *t);
             let role = PLURAL_ROLES.iter().find(|(p, _)| title.is_none() && last.eq_ignore_ascii_case(p)).and_then(|(_, singular)| reading::role_before(&format!("{head} {singular}")).map(|r| r.0));
@@ -635,6 +641,13 @@ mod tests {
         let t = "Cllrs Ada Brenning and Tom Voss said the plan was late.";
         let o = people(t, &["Ada Brenning", "Tom Voss"]);
         assert!(o.iter().all(|p| p.title == "Cllr" && p.role == "councillor"), "{o:?}");
+        // lone surnames after a plural title are people, each with the title
+        let t = "Cllrs Rasheed and Hollingworth, the opposition spokespeople, asked for an inquiry.";
+        let o = people(t, &["Rasheed", "Hollingworth"]);
+        assert_eq!(o.iter().map(|p| (p.name.as_str(), p.title.as_str(), p.is_official)).collect::<Vec<_>>(), [("Rasheed", "Cllr", true), ("Hollingworth", "Cllr", true)]);
+        // a lone word with no title stays out of a list
+        let t = "Ada Brenning and Voss said the plan was late.";
+        assert_eq!(people(t, &["Ada Brenning", "Voss"]).len(), 1);
     }
 
     #[test]
