@@ -133,9 +133,10 @@ fn unit_grades(unit: &str) -> UnitGrades {
     if SCALE_LINE.is_match(unit) {
         return UnitGrades::default();
     }
+    let parts = clauses(unit);
     let bullet_line = {
         let t = unit.trim();
-        let tail = clauses(t).last().filter(|c| c.after_mark).map_or_else(|| t.rsplit(['–', '-', ':', '—']).next().unwrap_or(""), |c| c.text).trim().trim_end_matches('.');
+        let tail = parts.last().filter(|c| c.after_mark).map_or_else(|| t.rsplit(['–', '-', ':', '—']).next().unwrap_or(""), |c| c.text).trim().trim_end_matches('.');
         t.len() < 120 && GRADE_WORD.find(tail).is_some_and(|m| m.start() == 0 && m.end() == tail.len()) && t.len() > tail.len()
     };
     let mut u = UnitGrades::default();
@@ -143,7 +144,6 @@ fn unit_grades(unit: &str) -> UnitGrades {
     // the last current grade that took its areas after it ("rated inadequate overall and for help and protection")
     let mut last_forward: Option<(Grade, usize)> = None;
     let mut last_grade: Option<(Grade, usize)> = None;
-    let parts = clauses(unit);
     let graded: Vec<Vec<(usize, usize, Grade)>> = parts.iter().map(|c| grades_in(c.text, bullet_line || c.after_mark)).collect();
     let mut in_past = PAST_FRAME.is_match(unit);
     // "gave the same grade for help and protection, for children in care and for leaders": the

@@ -267,7 +267,7 @@ impl Person {
 /// A short bracket after a name may come first: "Cllrs A (Chair), B and C".
 static LIST_JOINER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+)$").unwrap());
 /// What after a list of names describes all of them: "A and B, who share the portfolio, said".
-static SHARED_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*,\s*(?:both|all|of the|who (?:are|were|share|sit|have|lead|represent|chair))\b").unwrap());
+static SHARED_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*,\s*(?:both|all|of the|who (?:are|were|share|sit|have|lead|represent|chair|hold)\b|the [^,.]*?\b(?:spokespeople|spokesmen|spokeswomen|members|councillors|leaders|holders|chairs|directors|commissioners|representatives)\b[^,.]*[,.])").unwrap());
 /// A plural role word before a list, and its singular ("Opposition councillors A and B").
 const PLURAL_ROLES: &[(&str, &str)] = &[("councillors", "councillor"), ("mps", "MP"), ("members", "member"), ("commissioners", "commissioner"), ("directors", "director"), ("leaders", "leader"), ("inspectors", "inspector")];
 
@@ -297,6 +297,10 @@ fn share_within_lists(text: &str, seen: &mut [Seen]) {
             let role = PLURAL_ROLES.iter().find(|(p, _)| title.is_none() && last.eq_ignore_ascii_case(p)).and_then(|(_, singular)| reading::role_before(&format!("{head} {singular}")).map(|r| r.0));
             let plural_after = SHARED_AFTER.is_match(&text[seen[j].to..seen[j].mention.sentence.1.max(seen[j].to)]);
             let after = plural_after.then(|| seen[j].reading.clone());
+            if plural_after {
+                // the last name's own reading is the list's plural role
+                seen[j].reading.role = seen[j].reading.role.as_deref().map(reading::singular);
+            }
             // what follows a name inside the list is the rest of the list: read only what comes
             // before, and the name's own bracket ("A (Chair), B")
             for k in i..j {
@@ -309,7 +313,7 @@ fn share_within_lists(text: &str, seen: &mut [Seen]) {
                     s.title = title.unwrap_or("");
                 }
                 if s.reading.role.is_none() {
-                    s.reading.role = role.clone().or_else(|| after.as_ref().and_then(|a| a.role.clone()));
+                    s.reading.role = role.clone().or_else(|| after.as_ref().and_then(|a| a.role.as_deref().map(reading::singular)));
                 }
                 if let Some(a) = &after {
                     s.reading.party = s.reading.party.take().or_else(|| a.party.clone());
@@ -601,6 +605,29 @@ mod tests {
         let t = "Mira Kalnins became Dunmere County Council's director of children's services in 2021. The council was rated good.";
         let o = people(t, &["Mira Kalnins"]);
         assert_eq!(row(&o[0]), ("Mira Kalnins", "", "director of children's services", "Dunmere County Council", true));
+    }
+
+    #[test]
+    fn a_plural_role_after_a_list_is_each_persons_in_the_singular() {
+        let t = "Hull City Council was rated inadequate. Cllrs Rasheed and Hollingworth, the opposition's children's spokespeople, asked for an inquiry.";
+        let o = people(t, &["Rasheed", "Hollingworth"]);
+        assert!(o.iter().all(|p| p.role == "children's spokesperson"), "{o:?}");
+        let t = "Dunmere County Council was rated good. Cllrs Ada Brenning and Tom Voss, who hold the children's portfolios at the two councils, welcomed it.";
+        let o = people(t, &["Ada Brenning", "Tom Voss"]);
+        assert!(o.iter().all(|p| p.role == "holder of the children's portfolio"), "{o:?}");
+    }
+
+    #[test]
+    fn roles_from_relative_clauses_with_has_and_without_their_dates() {
+        let t = "Kit Moss, who has been the trust's chief executive since 2019, spoke. Cllr Sue Roe, who has led the council since 2014, agreed. Cllr Ann Hale, who holds the children's services portfolio on the Labour-run council, was pleased.";
+        let o = people(t, &["Kit Moss", "Sue Roe", "Ann Hale"]);
+        assert_eq!(o.iter().map(|p| p.role.as_str()).collect::<Vec<_>>(), ["chief executive", "leader of the council", "holder of the children's services portfolio"]);
+        // a phrase after the name that opens with a preposition is no role: the one before it is
+        let t = "The letter credits the trust's chief executive, Dr Kit Moss, with building a leadership team that knows its work.";
+        assert_eq!(people(t, &["Kit Moss"])[0].role, "chief executive");
+        // a body named before the role's determiner is still the role's body
+        let t = "The Department for Education appointed an improvement adviser, Dr Kit Moss, in April.";
+        assert_eq!(row(&people(t, &["Kit Moss"])[0]), ("Kit Moss", "Dr", "improvement adviser", "Department for Education", true));
     }
 
     #[test]

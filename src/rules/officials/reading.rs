@@ -9,7 +9,7 @@ pub(super) const PARTIES: &[&str] = &["Labour", "Conservative", "Liberal Democra
 
 /// Words that make a phrase a role ("director of children's services", "council leader").
 pub(super) static ROLE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(director|leader|member|councillor|executive|inspector|chair|chairman|chairwoman|chairperson|head|manager|officer|minister|secretary|commissioner|lead|mayor|spokes(?:person|man|woman)|reporter|journalist|correspondent|editor|photographer|mp|chief|holder|president|founder|partner|consultant|principal|worker|governor|assistant|advisor|adviser|coordinator|campaigner|carer|parent|mother|father|superintendent|inspector|constable|scrutineer|organiser|academic|student|team|leaver|trustee|convenor|cabinet)\b").unwrap()
+    Regex::new(r"(?i)\b(director|leader|member|councillor|executive|inspector|chair|chairman|chairwoman|chairperson|head|manager|officer|minister|secretary|commissioner|lead|mayor|spokes(?:person|man|woman|people)|reporter|journalist|correspondent|editor|photographer|mp|chief|holder|president|founder|partner|consultant|principal|worker|governor|assistant|advisor|adviser|coordinator|campaigner|carer|parent|mother|father|superintendent|inspector|constable|scrutineer|organiser|academic|student|team|leaver|trustee|convenor|cabinet)\b").unwrap()
 });
 pub(super) static OFFICIAL_ROLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(chair\w* of the (?:[\w'’-]+ )*(?:board|trust|partnership|panel|committee)|author of .*\b(?:review|inquiry|investigation|audit)|council|councillor|cabinet|director|leader|chief executive|inspector|ofsted|minister|secretary of state|mayor|commissioner|safeguarding|scrutiny|scrutineer|corporate parenting|lead member|portfolio holder|children's services|children’s services|trust|MP|superintendent|constable|communications)\b").unwrap()
@@ -135,6 +135,11 @@ pub(super) fn role_before(head: &str) -> Option<(String, Option<String>)> {
     // within the head segment, cut after the last verb or joiner before the role word
     let first_role = words.iter().position(|w| ROLE_WORD.is_match(w)).unwrap_or(0);
     let from = words[..first_role].iter().rposition(|w| is_verb(w) || CUT_BEFORE.contains(&w.to_lowercase().as_str())).map_or(0, |p| p + 1);
+    // "The letter credits the trust's chief executive": the role's own determiner opens it
+    let cut_at = words[from..first_role].iter().rposition(|w| matches!(w.to_lowercase().as_str(), "the" | "a" | "an")).map(|p| from + p);
+    // ... and a body named before it is the role's: "The Department for Education appointed an adviser"
+    let body_before = cut_at.filter(|&c| c > from).and_then(|c| BODY_BEFORE.find(&words[from..c].join(" ")).map(|m| m.as_str().to_string()));
+    let from = cut_at.unwrap_or(from);
     let mut phrase = words[from..].join(" ");
     for s in &segments[at + 1..] {
         phrase.push(',');
@@ -142,8 +147,14 @@ pub(super) fn role_before(head: &str) -> Option<(String, Option<String>)> {
     }
     let n_words = phrase.split_whitespace().count();
     let (role, org) = role_and_possessor(&phrase);
+    let org = org.or(body_before);
     (n_words <= 14 && !role.is_empty() && ROLE_WORD.is_match(&role)).then_some((role, org))
 }
+
+/// A body by name, as the subject before a role: "The Department for Education appointed an adviser".
+static BODY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:Department|Ministry) for [A-Z][a-z]+(?: and [A-Z][a-z]+)*|Ofsted|Home Office|(?:[A-Z][\w’'-]+ )+(?:Council|Trust|Partnership|Board)\b").unwrap()
+});
 
 /// Role from a relative clause: "who chairs the scrutiny board" -> "chair of the scrutiny board".
 pub(super) fn relative_clause(clause: &str) -> Option<String> {
@@ -155,14 +166,21 @@ pub(super) fn relative_clause(clause: &str) -> Option<String> {
     }
     let rest = clause.strip_prefix("who ")?.trim();
     let rest = rest.strip_prefix("now ").or_else(|| rest.strip_prefix("also ")).unwrap_or(rest);
-    let (verb, obj) = rest.split_once(' ').unwrap_or((rest, ""));
-    let obj = obj.trim();
+    // "who has been the trust's chief executive since 2019", "who has led the council"
+    let rest = match rest.strip_prefix("has ").or_else(|| rest.strip_prefix("have ")) {
+        Some(r) => r.strip_prefix("been ").map_or_else(|| r.to_string(), |b| format!("is {b}")),
+        None => rest.to_string(),
+    };
+    let (verb, obj) = rest.split_once(' ').unwrap_or((&rest, ""));
+    let obj = undated(obj.trim());
     let role = match verb {
         "chairs" | "chaired" => format!("chair of {obj}"),
         "wrote" | "writes" | "authored" => format!("author of {}", obj.trim_start_matches("a ").trim_start_matches("the ")),
         "sit" | "sits" | "sat" if obj.starts_with("on ") => format!("member of {}", &obj[3..]),
         "share" | "shares" => format!("shares {obj}"),
         "leads" | "led" => format!("leader of {obj}"),
+        // "who holds the children's services portfolio on the Labour-run council"
+        "hold" | "holds" | "held" if obj.contains("portfolio") => format!("holder of {}", singular(obj.split(" on the ").next().unwrap_or(obj).split(" at ").next().unwrap_or(obj))),
         "heads" | "headed" => format!("head of {obj}"),
         "runs" | "ran" | "founded" | "manages" => format!("{verb} {obj}"),
         "is" | "was" | "became" => role_and_possessor(obj).0,
@@ -171,6 +189,26 @@ pub(super) fn relative_clause(clause: &str) -> Option<String> {
         _ => return None,
     };
     (!role.is_empty()).then_some(role)
+}
+
+/// A role phrase without a date after it: "chief executive since 2019" -> "chief executive".
+fn undated(phrase: &str) -> &str {
+    static DATE_TAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+(?:since|in|from|until)\s+(?:(?:19|20)\d\d|last|early|late|the)\b.*$").unwrap());
+    DATE_TAIL.find(phrase).map_or(phrase, |m| &phrase[..m.start()])
+}
+
+/// A role said of a list, for each of its people: "the opposition's children's spokespeople" ->
+/// "... spokesperson", "holders of the portfolios" -> "holder of the portfolio".
+pub(super) fn singular(role: &str) -> String {
+    role.split(' ')
+        .map(|w| match w {
+            "spokespeople" => "spokesperson".to_string(),
+            "people" => "person".to_string(),
+            _ if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("'s") && !w.ends_with("’s") && (ROLE_WORD.is_match(&w[..w.len() - 1]) || w == "portfolios") => w[..w.len() - 1].to_string(),
+            _ => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The text after the name: parenthesis, apposition, relative clause, or "is the ...".
@@ -285,7 +323,9 @@ pub(super) fn read_after(post: &str, r: &mut Reading) {
         r.party.get_or_insert_with(|| party.to_string());
         return;
     }
-    if ROLE_WORD.is_match(phrase) {
+    // "credits the chief executive, Name, with building a team": a phrase, not a role
+    let preposition = phrase.split_whitespace().next().is_some_and(|w| matches!(w, "with" | "after" | "to" | "for" | "in" | "over" | "about" | "by" | "from" | "during"));
+    if ROLE_WORD.is_match(phrase) && !preposition {
         if r.role.is_none() {
             let (role, org) = role_and_possessor(phrase);
             let (role, org_in) = split_organisation(&role);
