@@ -10,7 +10,7 @@ model=${1:?usage: score_model.sh MODEL_DIR NAME [flags]}; name=${2:?name}; shift
 bin=$root/target/release/ofsted
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$root"
-python3 scripts/subset.py corpus --dev-of "$model" --out "$work/dev" >/dev/null
+python3 scripts/subset.py --dev-of "$model" --out "$work/dev" >/dev/null
 for set in dev blind blind2 blind3 blind4 eval; do
   case $set in dev) gold=$work/dev ;; eval) gold=eval ;; *) gold=eval/$set ;; esac
   "$bin" eval -q --model "$model" --gold "$gold" --out "$work/r-$set" "$@"
