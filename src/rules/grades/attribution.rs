@@ -7,22 +7,39 @@ use crate::text::UnitKind;
 /// How an article names its authorities: (words to look for, the body they name), built once per
 /// article, and every body's place.
 pub(super) struct Names {
-    /// (words, body, its kind, whether the words are "the council" / "the trust")
-    keys: Vec<(String, String, BodyKind, bool)>,
+    keys: Vec<Key>,
     places: Vec<String>,
+}
+
+/// Words that name a body in this article.
+struct Key {
+    words: String,
+    body: String,
+    kind: BodyKind,
+    /// "the council", "the trust": which body depends on the unit ([`authority_mentions`]).
+    generic: bool,
+}
+
+/// A body named in a unit, at bytes `at..end`.
+struct Found {
+    at: usize,
+    end: usize,
+    body: String,
+    kind: BodyKind,
+    generic: bool,
 }
 
 impl Names {
     /// By name, place, or "the council" / "the trust".
     pub(super) fn of(bodies: &Bodies) -> Names {
-        let mut keys: Vec<(String, String, BodyKind, bool)> = Vec::new();
+        let mut keys: Vec<Key> = Vec::new();
         for b in bodies.list.iter().filter(|b| b.kind.is_authority()) {
             let place = b.place();
             // "Kingston" for "Kingston upon Thames", "Richmond" for "Richmond upon Thames"
             let short = place.split_once(" upon ").map(|(p, _)| p.to_string()).unwrap_or_default();
             for key in [b.name.clone(), place, short].into_iter().filter(|k| !k.is_empty()) {
-                keys.push((key.replace('\'', "’"), b.name.clone(), b.kind, false));
-                keys.push((key, b.name.clone(), b.kind, false));
+                keys.push(Key { words: key.replace('\'', "’"), body: b.name.clone(), kind: b.kind, generic: false });
+                keys.push(Key { words: key, body: b.name.clone(), kind: b.kind, generic: false });
             }
         }
         for (word, kind) in [("the council", BodyKind::Council), ("the authority", BodyKind::Council), ("the trust", BodyKind::Trust)] {
@@ -31,8 +48,8 @@ impl Names {
                 _ => bodies.council_name(),
             };
             if let Some(name) = name {
-                keys.push((word.to_string(), name.clone(), kind, true));
-                keys.push((capitalise(word), name, kind, true));
+                keys.push(Key { words: word.to_string(), body: name.clone(), kind, generic: true });
+                keys.push(Key { words: capitalise(word), body: name, kind, generic: true });
             }
         }
         Names { keys, places: bodies.list.iter().map(Body::place).collect() }
@@ -41,38 +58,38 @@ impl Names {
 
 /// Where a body is named in a unit, so a grade can take the authority named nearest before it.
 pub(super) fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Vec<(usize, String)> {
-    let mut found: Vec<(usize, usize, String, BodyKind, bool)> = Vec::new();
-    for (key, name, kind, generic) in &names.keys {
-        for (at, _) in unit.match_indices(key.as_str()) {
-            let end = at + key.len();
+    let mut found: Vec<Found> = Vec::new();
+    for k in &names.keys {
+        for (at, _) in unit.match_indices(k.words.as_str()) {
+            let end = at + k.words.len();
             if !unit[end..].starts_with(char::is_alphanumeric) && !unit[..at].ends_with(char::is_alphanumeric) {
-                found.push((at, end, name.clone(), *kind, *generic));
+                found.push(Found { at, end, body: k.body.clone(), kind: k.kind, generic: k.generic });
             }
         }
     }
     // places the article never names a body for: "In neighbouring Stockport" -> Stockport Council
     for (at, council) in crate::rules::authority::place_mentions(unit, &[]) {
         let word = unit[at..].split([' ', ',', '.', '’', '\'']).next().unwrap_or("");
-        if !found.iter().any(|o| o.0 == at) && !names.places.iter().any(|p| p == word) {
-            found.push((at, at + word.len(), council.to_string(), BodyKind::Council, false));
+        if !found.iter().any(|o| o.at == at) && !names.places.iter().any(|p| p == word) {
+            found.push(Found { at, end: at + word.len(), body: council.to_string(), kind: BodyKind::Council, generic: false });
         }
     }
     // "Somerset" inside "North Somerset Council" names no body of its own
-    let within = |i: usize| found.iter().enumerate().any(|(j, o)| j != i && o.0 <= found[i].0 && found[i].1 <= o.1 && o.1 - o.0 > found[i].1 - found[i].0);
-    let keep: Vec<bool> = (0..found.len()).map(|i| !within(i)).collect();
+    let within = |f: &Found| found.iter().any(|o| o.at <= f.at && f.end <= o.end && o.end - o.at > f.end - f.at);
+    let keep: Vec<bool> = found.iter().map(|f| !within(f)).collect();
     let mut keep = keep.into_iter();
     found.retain(|_| keep.next().unwrap_or(true));
-    found.sort_by_key(|f| (f.0, f.1));
+    found.sort_by_key(|f| (f.at, f.end));
     // "Calderdale Council's focused visit ...; the council remains rated outstanding": "the
     // council" after a council named in the same unit is that council
     let mut out: Vec<(usize, String)> = Vec::new();
-    for (i, (at, _, name, kind, generic)) in found.iter().enumerate() {
-        let named_before = found[..i].iter().rev().find(|o| !o.4 && o.3 == *kind).map(|o| o.2.clone());
-        let name = match named_before {
-            Some(n) if *generic && *kind == BodyKind::Council => n,
-            _ => name.clone(),
+    for (i, f) in found.iter().enumerate() {
+        let named_before = found[..i].iter().rev().find(|o| !o.generic && o.kind == f.kind);
+        let body = match named_before {
+            Some(n) if f.generic && f.kind == BodyKind::Council => n.body.clone(),
+            _ => f.body.clone(),
         };
-        out.push((*at, name));
+        out.push((f.at, body));
     }
     // "delivered by the trust on behalf of Sunderland City Council": the council is not the one graded
     out.retain(|(at, _)| !unit[..*at].trim_end().ends_with("on behalf of"));
