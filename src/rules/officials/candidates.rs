@@ -4,7 +4,7 @@
 //! nothing, and go through the same checks as NER spans in `resolve`.
 
 use super::{Mention, NOT_NAME, PARTICLES};
-use crate::rules::lexicon::PLURAL_TITLES;
+use crate::rules::lexicon::singular_title;
 use crate::text::Unit;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -68,7 +68,7 @@ pub fn titled_names(text: &str, units: &[Unit], existing: &[Mention]) -> Vec<Men
     for u in units {
         let s = &text[u.start..u.end];
         for m in TITLED.find_iter(s) {
-            let plural = PLURAL_TITLES.iter().any(|(p, _)| m.as_str().trim_end().trim_end_matches('.') == *p);
+            let plural = singular_title(m.as_str().trim_end()).is_some();
             let mut at = m.end();
             while let Some((a, b)) = name_run(s, at) {
                 let (start, end) = (u.start + a, u.start + b);

@@ -9,7 +9,7 @@
 
 use crate::rules::authority::{Bodies, BodyKind};
 use crate::model::ner::PersonSpan;
-use crate::rules::lexicon::{PLURAL_TITLES, TITLES};
+use crate::rules::lexicon::{singular_title, TITLES};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -103,7 +103,7 @@ fn strip_honorifics(text: &str, m: &Mention) -> (Mention, String) {
         let span = &text[out.start..out.end];
         let first = span.split_whitespace().next().unwrap_or("");
         let bare = first.trim_end_matches('.');
-        if span.split_whitespace().count() > 1 && (TITLES.contains(&bare) || PLURAL_TITLES.iter().any(|(p, _)| *p == bare)) {
+        if span.split_whitespace().count() > 1 && (TITLES.contains(&bare) || singular_title(bare).is_some()) {
             let skip = span.find(first).unwrap_or(0) + first.len();
             out.start += skip + (span[skip..].len() - span[skip..].trim_start().len());
         } else {
@@ -279,21 +279,17 @@ fn share_within_lists(text: &str, seen: &mut [Seen]) {
         let mut j = i;
         // a list item is a person: not a lone tagged word ("Terence Oduya, Wiltshire's director"),
         // not a possessor
-        // (after a plural title a lone surname is one: "Cllrs Rasheed and Hollingworth")
-        let plural_title = {
-            let pre = text[seen[i].mention.sentence.0..seen[i].mention.start].trim_end();
-            PLURAL_TITLES.iter().any(|(p, _)| pre.rsplit(char::is_whitespace).next().is_some_and(|w| w.trim_end_matches('.') == *p))
-        };
-        let item = |s: &Seen| (s.tokens.len() > 1 || !s.title.is_empty() || plural_title) && !text[s.to..].starts_with(['\'', '’']);
+        // the words before the first name, from the name, not its title ("Cllrs" is the list's
+        // title): after a plural title a lone surname is an item ("Cllrs Rasheed and Hollingworth")
+        let (ss, _) = seen[i].mention.sentence;
+        let pre = text[ss..seen[i].mention.start.max(ss)].trim_end();
+        let (head, last) = pre.rsplit_once(char::is_whitespace).unwrap_or(("", pre));
+        let title = singular_title(last);
+        let item = |s: &Seen| (s.tokens.len() > 1 || !s.title.is_empty() || title.is_some()) && !text[s.to..].starts_with(['\'', '’']);
         while j + 1 < seen.len() && seen[j + 1].mention.sentence == seen[i].mention.sentence && seen[j].to <= seen[j + 1].from && item(&seen[j + 1]) && LIST_JOINER.is_match(&text[seen[j].to..seen[j + 1].from]) {
             j += 1;
         }
         if j > i {
-            let (ss, _) = seen[i].mention.sentence;
-            // (from the name, not its title: "Cllrs" is the list's title)
-            let pre = text[ss..seen[i].mention.start.max(ss)].trim_end();
-            let (head, last) = pre.rsplit_once(char::is_whitespace).unwrap_or(("", pre));
-            let title = PLURAL_TITLES.iter().find(|(p, _)| *p == last.trim_end_matches('.')).map(|(_, t)| *t);
             let role = PLURAL_ROLES.iter().find(|(p, _)| title.is_none() && last.eq_ignore_ascii_case(p)).and_then(|(_, singular)| reading::role_before(&format!("{head} {singular}")).map(|r| r.0));
             let plural_after = SHARED_AFTER.is_match(&text[seen[j].to..seen[j].mention.sentence.1.max(seen[j].to)]);
             let after = plural_after.then(|| seen[j].reading.clone());

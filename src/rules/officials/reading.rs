@@ -1,7 +1,7 @@
 //! What the words around one mention say about the person: role phrases before and after the
 //! name, parentheses (ward, party), relative clauses, copulas, bylines and photo credits.
 
-use crate::rules::lexicon::{PLURAL_TITLES, TITLES};
+use crate::rules::lexicon::{singular_title, TITLES};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -42,7 +42,7 @@ pub(super) fn title_before(text: &str, start: usize) -> Option<(&'static str, us
     let word_start = before.char_indices().rev().find(|&(_, c)| c.is_whitespace() || c == '(' || c == '“' || c == '"').map_or(0, |(i, c)| i + c.len_utf8());
     let word = before[word_start..].trim_end_matches('.');
     // "Cllrs Rasheed and Hollingworth": each is a Cllr
-    TITLES.iter().find(|t| **t == word).copied().or_else(|| PLURAL_TITLES.iter().find(|(p, _)| *p == word).map(|(_, t)| *t)).map(|t| (t, word_start))
+    TITLES.iter().find(|t| **t == word).copied().or_else(|| singular_title(word)).map(|t| (t, word_start))
 }
 
 /// What one mention's sentence says about the person.
