@@ -20,6 +20,14 @@ struct Key {
     generic: bool,
 }
 
+/// A body named in a unit, at byte `at`: what [`authority_mentions`] returns.
+pub(super) struct Mention {
+    pub(super) at: usize,
+    pub(super) body: String,
+    /// Named as "the council" or "the trust", not by its own name.
+    pub(super) generic: bool,
+}
+
 /// A body named in a unit, at bytes `at..end`.
 struct Found {
     at: usize,
@@ -57,7 +65,7 @@ impl Names {
 }
 
 /// Where a body is named in a unit, so a grade can take the authority named nearest before it.
-pub(super) fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Vec<(usize, String)> {
+pub(super) fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Vec<Mention> {
     let mut found: Vec<Found> = Vec::new();
     for k in &names.keys {
         for (at, _) in unit.match_indices(k.words.as_str()) {
@@ -82,40 +90,40 @@ pub(super) fn authority_mentions(unit: &str, names: &Names, subject: &str) -> Ve
     found.sort_by_key(|f| (f.at, f.end));
     // "Calderdale Council's focused visit ...; the council remains rated outstanding": "the
     // council" after a council named in the same unit is that council
-    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut out: Vec<Mention> = Vec::new();
     for (i, f) in found.iter().enumerate() {
         let named_before = found[..i].iter().rev().find(|o| !o.generic && o.kind == f.kind);
         let body = match named_before {
             Some(n) if f.generic && f.kind == BodyKind::Council => n.body.clone(),
             _ => f.body.clone(),
         };
-        out.push((f.at, body));
+        out.push(Mention { at: f.at, body, generic: f.generic });
     }
     // "delivered by the trust on behalf of Sunderland City Council": the council is not the one graded
-    out.retain(|(at, _)| !unit[..*at].trim_end().ends_with("on behalf of"));
-    out.sort();
+    out.retain(|m| !unit[..m.at].trim_end().ends_with("on behalf of"));
+    out.sort_by(|a, b| (a.at, &a.body, a.generic).cmp(&(b.at, &b.body, b.generic)));
     // "Brighter Futures, the company that runs services in Reading, was rated ...": a body named
     // inside a phrase set off by commas right after another body describes it; it is not graded
-    let inside: Vec<bool> = out.iter().map(|(at, _)| out.iter().any(|(prev, _)| prev < at && aside(unit, *prev, *at))).collect();
+    let inside: Vec<bool> = out.iter().map(|m| out.iter().any(|p| p.at < m.at && aside(unit, p.at, m.at))).collect();
     let mut inside = inside.into_iter();
     out.retain(|_| !inside.next().unwrap_or(false));
     // "services in Kingston, delivered by Achieving for Children, were judged good": the body
     // that runs them for an authority named first is not the one graded
     let runner = |at: usize| ["delivered by", "run by", "provided by", "managed by", "operated by"].iter().any(|w| unit[..at].trim_end().ends_with(w));
-    let named_first = out.first().filter(|(at, name)| unit[*at..].starts_with(name.as_str())).map(|(at, _)| *at);
-    out.retain(|(at, _)| named_first.is_none() || Some(*at) == named_first || !runner(*at));
+    let named_first = out.first().filter(|m| unit[m.at..].starts_with(m.body.as_str())).map(|m| m.at);
+    out.retain(|m| named_first.is_none() || Some(m.at) == named_first || !runner(m.at));
     // a place naming two bodies ("Doncaster"): the subject, else the council
-    let mut kept: Vec<(usize, String)> = Vec::new();
-    for (at, name) in out {
+    let mut kept: Vec<Mention> = Vec::new();
+    for m in out {
         match kept.last_mut() {
-            Some((k_at, k_name)) if *k_at == at => {
+            Some(k) if k.at == m.at => {
                 // the body whose full name is written here, else the subject
-                let written = |n: &str| unit[at..].starts_with(n);
-                if !written(k_name) && (written(&name) || name == subject) {
-                    *k_name = name;
+                let written = |n: &str| unit[m.at..].starts_with(n);
+                if !written(&k.body) && (written(&m.body) || m.body == subject) {
+                    *k = m;
                 }
             }
-            _ => kept.push((at, name)),
+            _ => kept.push(m),
         }
     }
     kept
@@ -140,14 +148,14 @@ pub(super) fn capitalise(s: &str) -> String {
 
 /// The body a unit makes the topic of what follows: a short subheading that names one body
 /// ("Nottingham"), or a sentence opening "In Nottingham, ..." in a roundup.
-pub(super) fn sets_topic(unit: &str, kind: UnitKind, mentions: &[(usize, String)]) -> Option<String> {
-    let (first_at, first) = mentions.first()?;
-    if mentions.iter().any(|(_, n)| n != first) {
+pub(super) fn sets_topic(unit: &str, kind: UnitKind, mentions: &[Mention]) -> Option<String> {
+    let first = mentions.first()?;
+    if mentions.iter().any(|m| m.body != first.body) {
         return None;
     }
     let heading = kind == UnitKind::Line && unit.split_whitespace().count() <= 5;
-    let lead = unit[..*first_at].trim().to_lowercase();
-    let opening = matches!(lead.as_str(), "in" | "at" | "for" | "in neighbouring" | "over in" | "meanwhile, in") && unit[*first_at..].contains(',');
-    (heading || opening).then(|| first.clone())
+    let lead = unit[..first.at].trim().to_lowercase();
+    let opening = matches!(lead.as_str(), "in" | "at" | "for" | "in neighbouring" | "over in" | "meanwhile, in") && unit[first.at..].contains(',');
+    (heading || opening).then(|| first.body.clone())
 }
 

@@ -276,7 +276,7 @@ pub fn extract(text: &str, units: &[Unit], bodies: &Bodies) -> Vec<GradeFinding>
             continue;
         }
         if let Some(cells) = table.as_deref().and_then(|areas| table_row(unit, areas)) {
-            let authority = mentions.first().map_or_else(|| current.clone(), |(_, n)| n.clone());
+            let authority = mentions.first().map_or_else(|| current.clone(), |m| m.body.clone());
             for (area, grade) in cells {
                 push(&mut rows, GradeFinding { authority: authority.clone(), judgement_area: area, grade, sentence_index: index, confidence: 1.0 });
             }
@@ -287,17 +287,16 @@ pub fn extract(text: &str, units: &[Unit], bodies: &Bodies) -> Vec<GradeFinding>
         // the body named nearest before the grade, with any joined to it by "and" ("Somerset and
         // Bristol councils are both rated good"), else the first one named, else the one in force
         let authorities_at = |pos: usize| -> Vec<String> {
-            let Some(i) = mentions.iter().rposition(|(at, _)| *at <= pos) else {
+            let Some(i) = mentions.iter().rposition(|m| m.at <= pos) else {
                 // a body named after the grade ("..., Oldham Council said"), but not "the council"
                 // there: that is the one in force ("... not in contact with the council at all")
-                let generic = |at: usize| unit[at..].get(..4).is_some_and(|w| w.eq_ignore_ascii_case("the "));
-                return vec![mentions.iter().find(|(at, _)| !generic(*at)).map_or_else(|| current.clone(), |(_, n)| n.clone())];
+                return vec![mentions.iter().find(|m| !m.generic).map_or_else(|| current.clone(), |m| m.body.clone())];
             };
-            let mut out = vec![mentions[i].1.clone()];
-            let plural = plural_verdict(&unit[mentions[i].0..pos]);
+            let mut out = vec![mentions[i].body.clone()];
+            let plural = plural_verdict(&unit[mentions[i].at..pos]);
             let mut j = i;
-            while j > 0 && plural && joined(unit, mentions[j - 1].0, mentions[j].0) && !out.contains(&mentions[j - 1].1) {
-                out.insert(0, mentions[j - 1].1.clone());
+            while j > 0 && plural && joined(unit, mentions[j - 1].at, mentions[j].at) && !out.contains(&mentions[j - 1].body) {
+                out.insert(0, mentions[j - 1].body.clone());
                 j -= 1;
             }
             out
@@ -386,12 +385,12 @@ fn plural_verdict(stretch: &str) -> bool {
 }
 
 /// "…, as was Portsmouth City Council": (the body graded before, the body that shares it).
-fn shares(unit: &str, mentions: &[(usize, String)]) -> Option<(String, String)> {
+fn shares(unit: &str, mentions: &[Mention]) -> Option<(String, String)> {
     static AS_WAS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)[,;]\s*(?:and\s+)?(?:so\s+(?:was|were|did)|as\s+(?:was|were|did))\s+(?:neighbouring\s+|the\s+)?").unwrap());
     let m = AS_WAS.find(unit)?;
-    let to = mentions.iter().find(|(at, _)| *at == m.end())?;
-    let from = mentions.iter().rev().find(|(at, n)| *at < m.start() && *n != to.1)?;
-    Some((from.1.clone(), to.1.clone()))
+    let to = mentions.iter().find(|x| x.at == m.end())?;
+    let from = mentions.iter().rev().find(|x| x.at < m.start() && x.body != to.body)?;
+    Some((from.body.clone(), to.body.clone()))
 }
 
 /// Cells of a results table's header line: "The results (overall / help and protection / children
