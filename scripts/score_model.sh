@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Score one sentence model the way the README's method table reports it: macro-F1 with its 95%
 # article-bootstrap interval and ECE on the model's own dev split (from its manifest), on the
-# blind sets (eval/blind ... eval/blind4) and on the eval set (eval/), plus training time and classify
+# blind sets (eval/blind ... eval/blind5) and on the eval set (eval/), plus training time and classify
 # throughput (end to end on the blind articles). Prints one Markdown table row.
 #   scripts/score_model.sh MODEL_DIR NAME [extra ofsted flags, e.g. --models-dir DIR]
 set -euo pipefail
@@ -11,7 +11,7 @@ bin=$root/target/release/ofsted
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$root"
 python3 scripts/subset.py --dev-of "$model" --out "$work/dev" >/dev/null
-for set in dev blind blind2 blind3 blind4 eval; do
+for set in dev blind blind2 blind3 blind4 blind5 eval; do
   case $set in dev) gold=$work/dev ;; eval) gold=eval ;; *) gold=eval/$set ;; esac
   "$bin" eval -q --model "$model" --gold "$gold" --out "$work/r-$set" "$@"
 done
@@ -20,7 +20,7 @@ python3 - "$work" "$model" "$name" <<'PY'
 import json, sys
 work, model, name = sys.argv[1:]
 cells = []
-for s in ["dev", "blind", "blind2", "blind3", "blind4", "eval"]:
+for s in ["dev", "blind", "blind2", "blind3", "blind4", "blind5", "eval"]:
     r = json.load(open(f"{work}/r-{s}/report.json"))["sentences"]
     m = r["macro_f1"]
     cells.append(f"{m['value']:.3f} [{m['low']:.3f}, {m['high']:.3f}]")

@@ -50,6 +50,7 @@ fn blind_sets_are_valid_and_never_overlap_training_eval_or_each_other() {
     let sets = [
         ("eval/blind", 30, &["corpus", "eval"][..]), ("eval/blind2", 30, &["corpus", "eval", "eval/blind"][..]), ("eval/blind3", 20, &["corpus", "eval", "eval/blind", "eval/blind2", "corpus/incoming/m"][..]),
         ("eval/blind4", 30, &["corpus", "eval", "eval/blind", "eval/blind2", "eval/blind3", "corpus/incoming/m", "corpus/incoming/v"][..]),
+        ("eval/blind5", 30, &["corpus", "eval", "eval/blind", "eval/blind2", "eval/blind3", "eval/blind4", "corpus/incoming/m", "corpus/incoming/v"][..]),
     ];
     // a development batch may be trained on: it repeats no blind-set or eval unit
     let sets = sets.map(|(blind, n, others)| (blind, n, [others, &["corpus/incoming/w"][..]].concat()));
@@ -74,7 +75,7 @@ fn officials_and_grades_rules_never_panic_on_bundled_articles_cut_anywhere() {
     use ofsted::rules::officials::{resolve, Mention};
     use ofsted::text::segment::{NewsSegmenter, Segmenter};
     let seg = NewsSegmenter::default();
-    for set in ["corpus", "corpus/incoming/m", "corpus/incoming/v", "corpus/incoming/w", "eval", "eval/blind", "eval/blind2", "eval/blind3", "eval/blind4"] {
+    for set in ["corpus", "corpus/incoming/m", "corpus/incoming/v", "corpus/incoming/w", "eval", "eval/blind", "eval/blind2", "eval/blind3", "eval/blind4", "eval/blind5"] {
         for text in load(set).articles.values() {
             let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(text.chars().count() / 7 + 1).chain([text.len()]).collect();
             for &cut in &cuts {
